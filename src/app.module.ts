@@ -1,0 +1,15 @@
+import { Module, type DynamicModule } from '@nestjs/common';
+import { ConfigModule } from './config/config.module';
+import type { GatewayConfig } from './config/gateway-config';
+import { DatabaseModule } from './database/database.module';
+import { OpsModule } from './ops/ops.module';
+
+@Module({})
+export class AppModule {
+  static forRoot(config: GatewayConfig): DynamicModule {
+    return {
+      module: AppModule,
+      imports: [ConfigModule.forRoot(config), DatabaseModule, OpsModule],
+    };
+  }
+}

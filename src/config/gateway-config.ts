@@ -1,0 +1,75 @@
+import type { KeyObject } from 'node:crypto';
+
+/** Everything the gateway is configured with, parsed and checked once at boot. */
+export interface GatewayConfig {
+  readonly nodeEnv: 'production' | 'development' | 'test';
+  /** `sandbox`: generated dev keys and the built-in Alipay+ simulator as upstream. */
+  readonly mode: 'live' | 'sandbox';
+  readonly http: HttpConfig;
+  readonly database: DatabaseConfig;
+  /** Run pending migrations at boot on MySQL too (always on for SQLite). Default false. */
+  readonly databaseMigrateOnStart: boolean;
+  /** Folder for the embedded database and sandbox material. Default `./data`. */
+  readonly dataDir: string;
+  readonly adminApiToken: string;
+  readonly alipayPlus: AlipayPlusConfig;
+  readonly gateway: GatewaySigningConfig;
+  readonly tokenEncryption: TokenEncryptionConfig;
+  /** Accepted clock skew of signed request times, both ways. Default 300 s. */
+  readonly signatureSkewMs: number;
+  readonly logLevel: string;
+  /** Present in sandbox mode only: the keys the built-in simulator signs and verifies with. */
+  readonly sandbox?: SandboxConfig;
+}
+
+export interface HttpConfig {
+  readonly host: string;
+  readonly port: number;
+  /** Largest request body accepted; larger bodies get 413. Default 1 MiB. */
+  readonly bodyLimitBytes: number;
+  /** How long SIGTERM waits for in-flight work before closing anyway. Default 10 s. */
+  readonly shutdownTimeoutMs: number;
+}
+
+export type DatabaseConfig =
+  | { readonly kind: 'sqlite'; readonly path: string }
+  | { readonly kind: 'mysql'; readonly url: string; readonly poolSize: number };
+
+export interface AlipayPlusConfig {
+  /** Mutable in sandbox mode only: the simulator's URL is known once the port is bound. */
+  baseUrl: string;
+  readonly clientId: string;
+  readonly acquirerId: string;
+  /** The ACQP's private key: signs cancelToken requests and authNotify answers. */
+  readonly privateKey: KeyObject;
+  /** Alipay+'s public keys, current first, then the previous one during a rotation. */
+  readonly publicKeys: readonly KeyObject[];
+  /** Alipay+ waits 5 s for answers and expects the same of us. Default 5000 ms. */
+  readonly requestTimeoutMs: number;
+}
+
+export interface GatewaySigningConfig {
+  /** The `client-id` the gateway signs merchant-facing answers and callbacks with. */
+  readonly clientId: string;
+  readonly privateKey: KeyObject;
+}
+
+export interface TokenEncryptionConfig {
+  readonly current: EncryptionKey;
+  /** Older keys still accepted for decryption while records are re-encrypted. */
+  readonly previous: readonly EncryptionKey[];
+  /** HMAC key for the look-up hash columns; must stay the same across encryption-key rotations. */
+  readonly lookupKey: Buffer;
+}
+
+export interface EncryptionKey {
+  readonly id: string;
+  readonly key: Buffer;
+}
+
+export interface SandboxConfig {
+  readonly simulatorPrivateKey: KeyObject;
+  readonly acqpPublicKey: KeyObject;
+  readonly gatewayPublicKey: KeyObject;
+  readonly materialDir: string;
+}

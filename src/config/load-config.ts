@@ -1,0 +1,259 @@
+import { createHash, hkdfSync, type KeyObject } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { isAbsolute, resolve } from 'node:path';
+import { loadPrivateKey, loadPublicKey } from '../signing/signing-keys';
+import { ConfigError } from './config.error';
+import type { Environment } from './environment';
+import type { DatabaseConfig, EncryptionKey, GatewayConfig, SandboxConfig } from './gateway-config';
+import { ensureSandboxMaterial } from './sandbox-material';
+
+/** Variables whose presence switches the gateway from sandbox to live mode. */
+const LIVE_MARKERS = [
+  'ALIPAYPLUS_BASE_URL',
+  'ALIPAYPLUS_CLIENT_ID',
+  'ALIPAYPLUS_ACQUIRER_ID',
+  'ALIPAYPLUS_PRIVATE_KEY',
+  'ALIPAYPLUS_PRIVATE_KEY_FILE',
+  'ALIPAYPLUS_PUBLIC_KEY',
+  'ALIPAYPLUS_PUBLIC_KEY_FILE',
+] as const;
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+/**
+ * Parses the environment into a typed config. Every problem is collected, so
+ * one failed boot names every bad variable at once; nothing is half-started.
+ */
+export function loadConfig(env: Environment, cwd = process.cwd()): GatewayConfig {
+  const p = new Problems();
+  const value = (name: string): string | undefined => {
+    const v = env[name];
+    return v === undefined || v.trim() === '' ? undefined : v.trim();
+  };
+
+  const nodeEnv = parseNodeEnv(value('NODE_ENV'), p);
+  const sandbox = !LIVE_MARKERS.some((name) => value(name) !== undefined);
+  const production = nodeEnv === 'production';
+  if (production && sandbox) {
+    p.add('NODE_ENV', 'production refuses sandbox mode: set the ALIPAYPLUS_* variables');
+  }
+
+  const dataDir = resolve(cwd, value('DATA_DIR') ?? 'data');
+  const port = int(p, 'PORT', value('PORT'), 8080, 0, 65535);
+  const http = {
+    host: value('HOST') ?? '0.0.0.0',
+    port,
+    bodyLimitBytes: int(p, 'HTTP_BODY_LIMIT_BYTES', value('HTTP_BODY_LIMIT_BYTES'), 1024 * 1024, 1024, 64 * 1024 * 1024),
+    shutdownTimeoutMs: int(p, 'SHUTDOWN_TIMEOUT_MS', value('SHUTDOWN_TIMEOUT_MS'), 10_000, 0, 600_000),
+  };
+  const database = parseDatabase(p, value('DATABASE_URL'), value('DATABASE_POOL_SIZE'), dataDir, production);
+
+  const migrateOnStart = bool(p, 'DATABASE_MIGRATE_ON_START', value('DATABASE_MIGRATE_ON_START'), false);
+
+  const material = sandbox && !p.fatal ? ensureSandboxMaterial(resolve(dataDir, 'sandbox')) : undefined;
+  const pick = (name: string, fallback: string | undefined): string | undefined =>
+    value(name) ?? (sandbox ? fallback : undefined);
+
+  const adminApiToken = required(p, 'ADMIN_API_TOKEN', pick('ADMIN_API_TOKEN', material?.adminToken), !sandbox || production);
+  if (adminApiToken && adminApiToken.length < 24) p.add('ADMIN_API_TOKEN', 'must be at least 24 characters');
+
+  const baseUrl = sandbox
+    ? `http://127.0.0.1:${port}/sandbox/alipayplus`
+    : required(p, 'ALIPAYPLUS_BASE_URL', value('ALIPAYPLUS_BASE_URL'), true);
+  if (baseUrl) checkHttpUrl(p, 'ALIPAYPLUS_BASE_URL', baseUrl, production);
+
+  const acqpPrivate = keyVariable(p, env, cwd, 'ALIPAYPLUS_PRIVATE_KEY', 'private', material?.acqpPrivatePem);
+  const alipayPublic = keyVariable(p, env, cwd, 'ALIPAYPLUS_PUBLIC_KEY', 'public', material?.simulatorPublicPem);
+  const alipayPrevious = keyVariable(p, env, cwd, 'ALIPAYPLUS_PUBLIC_KEY_PREVIOUS', 'public', undefined, false);
+  const gatewayPrivate = keyVariable(p, env, cwd, 'GATEWAY_PRIVATE_KEY', 'private', material?.gatewayPrivatePem);
+
+  const encryptionKey = pick('TOKEN_ENCRYPTION_KEY', material?.tokenEncryptionKey);
+  const current = encryptionKey === undefined ? undefined : parseEncryptionKey(p, 'TOKEN_ENCRYPTION_KEY', encryptionKey);
+  if (encryptionKey === undefined) p.add('TOKEN_ENCRYPTION_KEY', 'is required (32 bytes, base64 or hex)');
+  const previous = (value('TOKEN_ENCRYPTION_KEY_PREVIOUS') ?? '')
+    .split(',')
+    .filter((s) => s.trim() !== '')
+    .map((s) => parseEncryptionKey(p, 'TOKEN_ENCRYPTION_KEY_PREVIOUS', s.trim()));
+  const lookupSource = value('TOKEN_LOOKUP_KEY');
+  const lookupKey = lookupSource === undefined ? current?.key : parseEncryptionKey(p, 'TOKEN_LOOKUP_KEY', lookupSource)?.key;
+
+  const clientId = pick('ALIPAYPLUS_CLIENT_ID', 'SANDBOX_ACQP_GATEWAY');
+  const acquirerId = pick('ALIPAYPLUS_ACQUIRER_ID', '102200000000000001');
+  required(p, 'ALIPAYPLUS_CLIENT_ID', clientId, true);
+  required(p, 'ALIPAYPLUS_ACQUIRER_ID', acquirerId, true);
+  const skewSeconds = int(p, 'SIGNATURE_SKEW_SECONDS', value('SIGNATURE_SKEW_SECONDS'), 300, 1, 86_400);
+  const timeoutMs = int(p, 'ALIPAYPLUS_TIMEOUT_MS', value('ALIPAYPLUS_TIMEOUT_MS'), 5_000, 100, 60_000);
+  const logLevel = value('LOG_LEVEL') ?? 'info';
+  if (!LOG_LEVELS.includes(logLevel)) p.add('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
+
+  p.throwIfAny();
+  const sandboxConfig: SandboxConfig | undefined = material && {
+    simulatorPrivateKey: loadPrivateKey(material.simulatorPrivatePem),
+    acqpPublicKey: loadPublicKey(material.acqpPublicPem),
+    gatewayPublicKey: loadPublicKey(material.gatewayPublicPem),
+    materialDir: material.dir,
+  };
+  return {
+    nodeEnv,
+    mode: sandbox ? 'sandbox' : 'live',
+    http,
+    database: database!,
+    databaseMigrateOnStart: migrateOnStart,
+    dataDir,
+    adminApiToken: adminApiToken!,
+    alipayPlus: {
+      baseUrl: baseUrl!,
+      clientId: clientId!,
+      acquirerId: acquirerId!,
+      privateKey: acqpPrivate!,
+      publicKeys: alipayPrevious ? [alipayPublic!, alipayPrevious] : [alipayPublic!],
+      requestTimeoutMs: timeoutMs,
+    },
+    gateway: { clientId: value('GATEWAY_CLIENT_ID') ?? clientId!, privateKey: gatewayPrivate! },
+    tokenEncryption: {
+      current: current!,
+      previous: previous.filter((k): k is EncryptionKey => k !== undefined),
+      lookupKey: Buffer.from(hkdfSync('sha256', lookupKey!, Buffer.alloc(0), 'acqp-gateway token lookup', 32)),
+    },
+    signatureSkewMs: skewSeconds * 1000,
+    logLevel,
+    sandbox: sandboxConfig,
+  };
+}
+
+class Problems {
+  private readonly list: string[] = [];
+  /** Set when continuing would act on a bad value (e.g. write sandbox files to a bad place). */
+  fatal = false;
+  add(variable: string, reason: string): void {
+    this.list.push(`${variable} ${reason}`);
+  }
+  throwIfAny(): void {
+    if (this.list.length > 0) throw new ConfigError(this.list);
+  }
+}
+
+function parseNodeEnv(v: string | undefined, p: Problems): GatewayConfig['nodeEnv'] {
+  if (v === undefined) return 'development';
+  if (v === 'production' || v === 'development' || v === 'test') return v;
+  p.add('NODE_ENV', 'must be production, development or test');
+  return 'development';
+}
+
+function int(p: Problems, name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
+  if (raw === undefined) return fallback;
+  const n = /^\d+$/.test(raw) ? Number(raw) : NaN;
+  if (!Number.isSafeInteger(n) || n < min || n > max) {
+    p.add(name, `must be a whole number from ${min} to ${max}`);
+    return fallback;
+  }
+  return n;
+}
+
+function bool(p: Problems, name: string, raw: string | undefined, fallback: boolean): boolean {
+  if (raw === undefined) return fallback;
+  if (raw === 'true' || raw === '1') return true;
+  if (raw === 'false' || raw === '0') return false;
+  p.add(name, 'must be true or false');
+  return fallback;
+}
+
+function required(p: Problems, name: string, v: string | undefined, needed: boolean): string | undefined {
+  if (v === undefined && needed) p.add(name, 'is required');
+  return v;
+}
+
+function checkHttpUrl(p: Problems, name: string, raw: string, production: boolean): void {
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    p.add(name, 'is not a URL');
+    return;
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') p.add(name, 'must be an http(s) URL');
+  else if (production && url.protocol !== 'https:') p.add(name, 'must use https in production');
+}
+
+function parseDatabase(
+  p: Problems,
+  raw: string | undefined,
+  poolRaw: string | undefined,
+  dataDir: string,
+  production: boolean,
+): DatabaseConfig | undefined {
+  const poolSize = int(p, 'DATABASE_POOL_SIZE', poolRaw, 20, 1, 500);
+  if (raw === undefined) {
+    if (production) p.add('DATABASE_URL', 'is required in production (mysql://user:pass@host:3306/db)');
+    return { kind: 'sqlite', path: resolve(dataDir, 'gateway.sqlite') };
+  }
+  if (raw.startsWith('sqlite:')) {
+    const path = raw.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (path === '') p.add('DATABASE_URL', 'sqlite: needs a file path (sqlite:./data/gateway.sqlite)');
+    return { kind: 'sqlite', path: resolve(path) };
+  }
+  let url: URL;
+  try {
+    url = new URL(raw);
+  } catch {
+    p.add('DATABASE_URL', 'is not a URL (expected mysql://user:pass@host:3306/db)');
+    p.fatal = true;
+    return undefined;
+  }
+  if (url.protocol !== 'mysql:' && url.protocol !== 'mariadb:') {
+    p.add('DATABASE_URL', `has unsupported scheme ${url.protocol} (expected mysql: or mariadb:)`);
+  } else if (url.hostname === '' || url.pathname.length <= 1) {
+    p.add('DATABASE_URL', 'needs a host and a database name (mysql://user:pass@host:3306/db)');
+  }
+  return { kind: 'mysql', url: raw.replace(/^mariadb:/, 'mysql:'), poolSize };
+}
+
+/** Reads `NAME` (PEM or bare base64 DER text) or `NAME_FILE` (a path), never both. */
+function keyVariable(
+  p: Problems,
+  env: Environment,
+  cwd: string,
+  name: string,
+  kind: 'private' | 'public',
+  sandboxPem: string | undefined,
+  needed = true,
+): KeyObject | undefined {
+  const inline = env[name]?.trim() || undefined;
+  const file = env[`${name}_FILE`]?.trim() || undefined;
+  if (inline && file) {
+    p.add(name, `and ${name}_FILE are both set: keep one`);
+    return undefined;
+  }
+  let text = inline;
+  if (file) {
+    try {
+      text = readFileSync(isAbsolute(file) ? file : resolve(cwd, file), 'utf8');
+    } catch (err) {
+      p.add(`${name}_FILE`, `cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+      return undefined;
+    }
+  }
+  text ??= sandboxPem;
+  if (text === undefined) {
+    if (needed) p.add(name, `is required (PEM text, or a path in ${name}_FILE)`);
+    return undefined;
+  }
+  try {
+    return kind === 'private' ? loadPrivateKey(text) : loadPublicKey(text);
+  } catch (err) {
+    p.add(file ? `${name}_FILE` : name, `is not a usable RSA ${kind} key: ${(err as Error).message}`);
+    return undefined;
+  }
+}
+
+const HEX_32 = /^[0-9a-fA-F]{64}$/;
+const BASE64_32 = /^[A-Za-z0-9+/_-]{43}=?$/;
+
+function parseEncryptionKey(p: Problems, name: string, raw: string): EncryptionKey | undefined {
+  if (!HEX_32.test(raw) && !BASE64_32.test(raw)) {
+    p.add(name, 'must be 32 bytes as base64 (44 characters) or hex (64 characters)');
+    return undefined;
+  }
+  const key = HEX_32.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
+  return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
+}

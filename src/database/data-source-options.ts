@@ -1,0 +1,46 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import { MIGRATIONS } from '../../migrations';
+import type { DatabaseConfig } from '../config/gateway-config';
+import { ENTITIES } from './entities';
+
+/** MySQL's connect timeout, short enough that a bad DATABASE_URL fails the boot within 5 s. */
+const CONNECT_TIMEOUT_MS = 3_000;
+
+/** TypeORM options for either engine. The schema comes from migrations only, never `synchronize`. */
+export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = {
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    migrationsTableName: 'schema_migrations',
+    migrationsTransactionMode: 'each' as const,
+    synchronize: false,
+    logging: false,
+  };
+  if (db.kind === 'sqlite') {
+    mkdirSync(dirname(db.path), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: db.path,
+      enableWAL: true,
+      // One writer at a time is SQLite's model; wait for the lock rather than fail.
+      timeout: 10_000,
+      prepareDatabase: (sqlite: { pragma(s: string): unknown }) => {
+        sqlite.pragma('synchronous = NORMAL');
+        sqlite.pragma('foreign_keys = ON');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: db.url,
+    charset: 'utf8mb4_bin',
+    timezone: 'Z',
+    poolSize: db.poolSize,
+    connectTimeout: CONNECT_TIMEOUT_MS,
+    extra: { waitForConnections: true, enableKeepAlive: true },
+  };
+}
