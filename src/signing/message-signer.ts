@@ -1,0 +1,167 @@
+import { KeyObject, sign, verify } from 'node:crypto';
+import { isWithinSkew, parseMessageTime } from './message-time';
+import { decodeStandardBase64, formatSignatureHeader, ParsedSignatureHeader, parseSignatureHeader } from './signature-header';
+import { buildStringToSign, SignedMessage } from './string-to-sign';
+
+export type VerifyFailure = 'MISSING_HEADERS' | 'MALFORMED_SIGNATURE' | 'STALE_TIME' | 'INVALID_SIGNATURE';
+
+export interface InboundRequest {
+  method: string;
+  /** Request-URI as received: path plus query string. */
+  path: string;
+  /** Names lower-cased, as Node delivers them. */
+  headers: Record<string, string | string[] | undefined>;
+  /** The body exactly as received, before any JSON parsing. */
+  rawBody: Buffer;
+}
+
+export type TimeHeader = 'request-time' | 'response-time';
+
+export interface VerifyInboundOptions {
+  /** Current key first, then the previous one while a rotation is under way. */
+  publicKeys: readonly KeyObject[];
+  /** Injected clock, epoch milliseconds. */
+  nowMs: number;
+  /** Accepted distance between the message time and `nowMs`, both ways, in ms. */
+  skewMs: number;
+  /** `request-time` on requests we receive, `response-time` on responses to our calls. Default `request-time`. */
+  timeHeader?: TimeHeader;
+}
+
+export interface SignatureHeaders {
+  clientId: string;
+  /** The time header verbatim: it is part of the string to sign. */
+  time: string;
+  timeMs: number;
+  signature: ParsedSignatureHeader;
+}
+
+export interface SignatureHeadersFailure {
+  reason: VerifyFailure;
+  clientId?: string;
+}
+
+export type InboundVerifyResult =
+  | { ok: true; clientId: string; timeMs: number }
+  | { ok: false; reason: VerifyFailure; clientId?: string };
+
+/** Content type both Alipay+ and the Antom SDKs send and expect. */
+const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
+
+/**
+ * SHA256withRSA, PKCS#1 v1.5, standard base64 (Alipay+ "Sign a request").
+ * Deterministic: the same message and key always give the same signature.
+ * Kept to one buffer build and one native call: this is on every request.
+ */
+export function signMessage(m: SignedMessage, privateKey: KeyObject): string {
+  return sign('sha256', buildStringToSign(m), privateKey).toString('base64');
+}
+
+/**
+ * True when any of `publicKeys` verifies the signature, so a message signed
+ * with the previous key still passes during a rotation. Never throws.
+ */
+export function verifyMessage(m: SignedMessage, signatureBase64: string, publicKeys: readonly KeyObject[]): boolean {
+  if (typeof signatureBase64 !== 'string') return false;
+  const signature = decodeStandardBase64(signatureBase64);
+  return signature !== null && verifyDecoded(m, signature, publicKeys);
+}
+
+/**
+ * Reads and parses `client-id`, the time header and `signature`, without any
+ * RSA work, so the caller can pick the public keys for the client id first.
+ * A missing or unparseable client id or time is MISSING_HEADERS; a present
+ * but unusable `signature` is MALFORMED_SIGNATURE.
+ */
+export function readSignatureHeaders(
+  headers: InboundRequest['headers'],
+  timeHeader: TimeHeader = 'request-time',
+): SignatureHeaders | SignatureHeadersFailure {
+  const clientId = headerValue(headers, 'client-id');
+  if (clientId === undefined) return { reason: 'MISSING_HEADERS' };
+  const time = headerValue(headers, timeHeader);
+  const signatureValue = headerValue(headers, 'signature');
+  if (time === undefined || signatureValue === undefined) return { reason: 'MISSING_HEADERS', clientId };
+
+  const timeMs = parseMessageTime(time);
+  if (timeMs === null) return { reason: 'MISSING_HEADERS', clientId };
+  const signature = parseSignatureHeader(signatureValue);
+  if (signature === null) return { reason: 'MALFORMED_SIGNATURE', clientId };
+  return { clientId, time, timeMs, signature };
+}
+
+/**
+ * Checks, in order: headers present and parseable, time within the skew
+ * window (replay guard), then the RSA signature over the raw body.
+ */
+export function verifyInboundRequest(req: InboundRequest, opts: VerifyInboundOptions): InboundVerifyResult {
+  const read = readSignatureHeaders(req.headers, opts.timeHeader ?? 'request-time');
+  if ('reason' in read) return { ok: false, ...read };
+  const { clientId, time, timeMs, signature } = read;
+
+  if (!isWithinSkew(timeMs, opts.nowMs, opts.skewMs)) return { ok: false, reason: 'STALE_TIME', clientId };
+
+  const message: SignedMessage = { method: req.method, path: req.path, clientId, time, body: req.rawBody };
+  // parseSignatureHeader has already checked the base64: decode it without a second check.
+  if (!verifyDecoded(message, Buffer.from(signature.signature, 'base64'), opts.publicKeys)) {
+    return { ok: false, reason: 'INVALID_SIGNATURE', clientId };
+  }
+  return { ok: true, clientId, timeMs };
+}
+
+/**
+ * Headers for a response we sign. `m.method`/`m.path` are the request's, and
+ * `m.time` becomes Response-Time. Names are lower case on purpose: the official
+ * Antom Python SDK looks up `client-id`, `response-time` and `signature`
+ * case-sensitively and rejects the response otherwise.
+ */
+export function signedResponseHeaders(m: SignedMessage, privateKey: KeyObject, keyVersion = '1'): Record<string, string> {
+  return {
+    'client-id': m.clientId,
+    'response-time': m.time,
+    signature: formatSignatureHeader(signMessage(m, privateKey), keyVersion),
+    'content-type': JSON_CONTENT_TYPE,
+  };
+}
+
+/** Headers for a request we sign, spelled as the Alipay+ API reference lists them. */
+export function signedRequestHeaders(m: SignedMessage, privateKey: KeyObject, keyVersion = '1'): Record<string, string> {
+  return {
+    'Content-Type': JSON_CONTENT_TYPE,
+    'Client-Id': m.clientId,
+    'Request-Time': m.time,
+    Signature: formatSignatureHeader(signMessage(m, privateKey), keyVersion),
+  };
+}
+
+function verifyDecoded(m: SignedMessage, signature: Buffer, publicKeys: readonly KeyObject[]): boolean {
+  let data: Buffer;
+  try {
+    data = buildStringToSign(m);
+  } catch {
+    return false;
+  }
+  for (const key of publicKeys) {
+    try {
+      if (verify('sha256', data, key, signature)) return true;
+    } catch {
+      // A key of the wrong type for this signature is a "no", not a crash.
+    }
+  }
+  return false;
+}
+
+function headerValue(headers: InboundRequest['headers'], name: string): string | undefined {
+  let value = headers[name];
+  if (value === undefined) {
+    // Node lower-cases names; headers handed over from elsewhere may not be.
+    for (const key of Object.keys(headers)) {
+      if (key.toLowerCase() === name) {
+        value = headers[key];
+        break;
+      }
+    }
+  }
+  if (Array.isArray(value)) value = value[0];
+  return typeof value === 'string' && value.trim() !== '' ? value : undefined;
+}
