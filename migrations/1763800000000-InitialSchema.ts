@@ -288,7 +288,7 @@ class Columns {
     return { name, type: 'varchar', length: String(length), ...extra };
   }
   hash(name: string): TableColumnOptions {
-    return { name, type: 'char', length: '64' };
+    return { name, type: 'varchar', length: '64' };
   }
   text(name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions {
     return { name, type: 'text', ...extra };

@@ -1,2 +1,21 @@
+import { AuthCodeEntity } from '../authorizations/auth-code.entity';
+import { AuthorizationEntity } from '../authorizations/authorization.entity';
+import { CancelTokenAttemptEntity, CancelTokenJobEntity } from '../authorizations/cancel-token-job.entity';
+import { EventEntity } from '../callbacks/event.entity';
+import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
+import { MerchantEntity } from '../merchants/merchant.entity';
+import { SubMerchantEntity } from '../merchants/sub-merchant.entity';
+import { NotificationEntity } from '../notifications/notification.entity';
+
 /** Every TypeORM entity, listed explicitly (no globs: compiled and test code must see the same set). */
-export const ENTITIES: Function[] = [];
+export const ENTITIES: Function[] = [
+  AuthorizationEntity,
+  AuthCodeEntity,
+  NotificationEntity,
+  EventEntity,
+  MerchantEntity,
+  SubMerchantEntity,
+  CallbackEndpointEntity,
+  CancelTokenJobEntity,
+  CancelTokenAttemptEntity,
+];

@@ -4,7 +4,7 @@ import { DataSource, type EntityManager } from 'typeorm';
 
 /** MySQL errors after which the whole transaction can safely run again. */
 const RETRYABLE_MYSQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
-const MAX_ATTEMPTS = 3;
+const MAX_ATTEMPTS = 5;
 
 /**
  * Runs a unit of work in one transaction, the `EntityManager` passed down
@@ -22,20 +22,25 @@ export class UnitOfWork {
     this.serial = dataSource.options.type === 'better-sqlite3';
   }
 
-  run<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
-    if (!this.serial) return this.withRetry(work);
+  /**
+   * `retryOnDuplicateKey`: a unique-key collision means a concurrent twin
+   * committed first; running again sees its row (insert-or-find flows).
+   */
+  run<T>(work: (em: EntityManager) => Promise<T>, options: { retryOnDuplicateKey?: boolean } = {}): Promise<T> {
+    if (!this.serial) return this.withRetry(work, options.retryOnDuplicateKey === true);
     const result = this.tail.then(() => this.dataSource.transaction(work));
     this.tail = result.catch(() => undefined);
     return result;
   }
 
-  private async withRetry<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+  private async withRetry<T>(work: (em: EntityManager) => Promise<T>, retryDuplicates: boolean): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
         return await this.dataSource.transaction(work);
       } catch (err) {
         const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
-        if (attempt >= MAX_ATTEMPTS || !code || !RETRYABLE_MYSQL_ERRORS.has(code)) throw err;
+        const retryable = code !== undefined && (RETRYABLE_MYSQL_ERRORS.has(code) || (retryDuplicates && code === 'ER_DUP_ENTRY'));
+        if (attempt >= MAX_ATTEMPTS || !retryable) throw err;
       }
     }
   }

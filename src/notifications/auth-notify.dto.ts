@@ -1,0 +1,92 @@
+import { Type } from 'class-transformer';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsObject,
+  IsString,
+  MaxLength,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
+import { OptionalString, RequiredString } from '../common/validation';
+import { IsProtocolTime } from './protocol-time.validator';
+
+export const AUTH_NOTIFY_TYPES = ['AUTHCODE_CREATED', 'TOKEN_CREATED', 'TOKEN_CANCELED'] as const;
+export type AuthNotifyType = (typeof AUTH_NOTIFY_TYPES)[number];
+
+class WalletLogoDto {
+  @OptionalString(128) logoName?: string | null;
+  @OptionalString(2048) logoUrl?: string | null;
+}
+
+class WalletForAccountBindingDto {
+  @OptionalString(128) walletName?: string | null;
+  @OptionalString(128) walletBrandName?: string | null;
+  @ValidateIf((_, v) => v !== undefined && v !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WalletLogoDto)
+  walletLogo?: WalletLogoDto | null;
+}
+
+/**
+ * Alipay+ `authNotify` request body, all three scenarios (see
+ * alipayplus-authnotify-scenarios). Required per type: AUTHCODE_CREATED needs
+ * `authCode`; TOKEN_CREATED needs `accessToken`; TOKEN_CANCELED needs
+ * `accessToken` and `tokenCancelSource`. Unknown extra fields are accepted, so
+ * a field Alipay+ adds later never turns a notification away.
+ */
+export class AuthNotifyDto {
+  @IsIn(AUTH_NOTIFY_TYPES, { message: `authorizationNotifyType must be one of ${AUTH_NOTIFY_TYPES.join(', ')}` })
+  authorizationNotifyType: AuthNotifyType;
+
+  @OptionalString(64) authClientId?: string | null;
+  /** 32 in most editions of the reference, 64 in some: accept 64. */
+  @OptionalString(64) referenceMerchantId?: string | null;
+  @OptionalString(64) referenceAgreementId?: string | null;
+  @OptionalString(64) acquirerId?: string | null;
+  @OptionalString(64) pspId?: string | null;
+  @OptionalString(64) customerId?: string | null;
+
+  @ValidateIf((o: AuthNotifyDto) => o.authorizationNotifyType === 'AUTHCODE_CREATED')
+  @RequiredString(128)
+  authCode?: string;
+  @OptionalString(256) authState?: string | null;
+
+  @ValidateIf((o: AuthNotifyDto) => o.authorizationNotifyType !== 'AUTHCODE_CREATED')
+  @RequiredString(128)
+  accessToken?: string;
+
+  @IsProtocolTime() accessTokenExpiryTime?: string | null;
+  @OptionalString(128) refreshToken?: string | null;
+  @IsProtocolTime() refreshTokenExpiryTime?: string | null;
+
+  @ValidateIf((_, v) => v !== undefined && v !== null)
+  @IsArray()
+  @ArrayMaxSize(32)
+  @IsString({ each: true })
+  @MaxLength(64, { each: true })
+  scopes?: string[] | null;
+
+  @OptionalString(64) userLoginId?: string | null;
+
+  @ValidateIf((_, v) => v !== undefined && v !== null)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => WalletForAccountBindingDto)
+  walletForAccountBinding?: WalletForAccountBindingDto | null;
+
+  @ValidateIf((o: AuthNotifyDto) => o.authorizationNotifyType === 'TOKEN_CANCELED')
+  @IsIn(['ACQUIRER', 'PSP'], { message: 'tokenCancelSource must be ACQUIRER or PSP' })
+  tokenCancelSource?: 'ACQUIRER' | 'PSP';
+}
+
+/** Alipay+ `consultUnbinding` request body: every field required. */
+export class ConsultUnbindingDto {
+  @RequiredString(64) authClientId: string;
+  @RequiredString(64) referenceMerchantId: string;
+  @RequiredString(128) accessToken: string;
+  @RequiredString(64) acquirerId: string;
+  @RequiredString(64) pspId: string;
+}

@@ -1,0 +1,237 @@
+import { createHash, randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { AuthCodeEntity } from '../authorizations/auth-code.entity';
+import { AuthorizationEntity } from '../authorizations/authorization.entity';
+import { AuthorizationRepository } from '../authorizations/authorization.repository';
+import { RevokeSettlement } from '../authorizations/revoke-settlement';
+import { nextTokenState, type TokenState } from '../authorizations/token-state';
+import { EventOutbox } from '../callbacks/event-outbox';
+import { Clock } from '../common/clock';
+import { fingerprint } from '../common/crypto/fingerprint';
+import { TokenVault } from '../common/crypto/token-vault';
+import { UnitOfWork } from '../database/unit-of-work';
+import { MerchantDirectory } from '../merchants/merchant-directory';
+import type { AuthNotifyDto } from './auth-notify.dto';
+import { NotificationEntity } from './notification.entity';
+import { parseProtocolTime } from './protocol-time.validator';
+
+export interface ReceivedNotification {
+  readonly body: AuthNotifyDto;
+  readonly clientId: string;
+  readonly requestTime: string;
+}
+
+export type ApplyOutcome = 'APPLIED' | 'DUPLICATE';
+
+/**
+ * Stores an authNotify and applies it to the authorization record in one
+ * transaction: the notification row (unique per type, subject and source),
+ * the token's state change, and its outbox event commit together or not at
+ * all, so an S answer always means everything is durable.
+ */
+@Injectable()
+export class AuthNotifyService {
+  private readonly logger = new Logger(AuthNotifyService.name);
+
+  constructor(
+    private readonly uow: UnitOfWork,
+    private readonly authorizations: AuthorizationRepository,
+    private readonly merchants: MerchantDirectory,
+    private readonly outbox: EventOutbox,
+    private readonly settlement: RevokeSettlement,
+    private readonly vault: TokenVault,
+    private readonly clock: Clock,
+  ) {}
+
+  async apply(n: ReceivedNotification): Promise<ApplyOutcome> {
+    const outcome = await this.uow.run((em) => this.applyIn(em, n), { retryOnDuplicateKey: true });
+    if (outcome.wroteEvent) this.outbox.notifyCommitted();
+    return outcome.result;
+  }
+
+  private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; wroteEvent: boolean }> {
+    const now = this.clock.now();
+    const body = n.body;
+    const subjectHash =
+      body.authorizationNotifyType === 'AUTHCODE_CREATED'
+        ? this.vault.lookupHash('auth-code', body.authCode!)
+        : this.vault.lookupHash('access-token', body.accessToken!);
+    const dedupeKey = sha256(`${body.authorizationNotifyType}\0${subjectHash}\0${body.tokenCancelSource ?? ''}`);
+
+    const known = await em.findOne(NotificationEntity, { where: { dedupeKey }, select: { id: true } });
+    if (known) {
+      await em.update(NotificationEntity, { id: known.id }, { duplicateCount: () => 'duplicate_count + 1', lastReceivedAt: now });
+      return { result: 'DUPLICATE', wroteEvent: false };
+    }
+    const notification = em.create(NotificationEntity, {
+      id: randomUUID(),
+      notifyType: body.authorizationNotifyType,
+      dedupeKey,
+      subjectHash,
+      authorizationId: null,
+      clientId: n.clientId,
+      requestTime: n.requestTime,
+      redactedBody: JSON.stringify(redact(body)),
+      outcome: 'APPLIED',
+      duplicateCount: 0,
+      receivedAt: now,
+      lastReceivedAt: now,
+    });
+    // The unique dedupe key makes a concurrent twin wait here, then fail and retry as a duplicate.
+    await em.insert(NotificationEntity, notification);
+
+    const merchantId = body.referenceMerchantId ? await this.merchants.idForReference(em, body.referenceMerchantId) : null;
+    let wroteEvent: boolean;
+    if (body.authorizationNotifyType === 'AUTHCODE_CREATED') {
+      wroteEvent = await this.authCodeCreated(em, body, subjectHash, merchantId, now);
+    } else {
+      const { authorizationId, emitted } = await this.tokenChanged(em, body, subjectHash, merchantId, now);
+      await em.update(NotificationEntity, { id: notification.id }, { authorizationId });
+      wroteEvent = emitted;
+    }
+    return { result: 'APPLIED', wroteEvent };
+  }
+
+  private async authCodeCreated(
+    em: EntityManager,
+    body: AuthNotifyDto,
+    authCodeHash: string,
+    merchantId: string | null,
+    now: Date,
+  ): Promise<boolean> {
+    if (await this.authorizations.findAuthCodeByHash(em, authCodeHash)) return false;
+    const code = em.create(AuthCodeEntity, {
+      id: randomUUID(),
+      authCodeHash,
+      authCodeEnc: this.vault.encrypt(body.authCode!),
+      encKeyId: this.vault.currentKeyId,
+      authState: body.authState ?? null,
+      merchantId,
+      ...ids(body),
+      createdAt: now,
+    });
+    await em.insert(AuthCodeEntity, code);
+    const event = await this.outbox.record(em, {
+      type: 'AUTHCODE_CREATED',
+      subjectKey: authCodeHash,
+      authCodeId: code.id,
+      merchantId,
+      occurredAt: now,
+    });
+    return event !== null;
+  }
+
+  private async tokenChanged(
+    em: EntityManager,
+    body: AuthNotifyDto,
+    accessTokenHash: string,
+    merchantId: string | null,
+    now: Date,
+  ): Promise<{ authorizationId: string; emitted: boolean }> {
+    const row = await this.authorizations.findByTokenHashForUpdate(em, accessTokenHash);
+    const current: TokenState | null = row && { status: row.status, created: row.tokenCreatedAt !== null, cancelSource: row.cancelSource };
+    const t = nextTokenState(
+      current,
+      body.authorizationNotifyType === 'TOKEN_CREATED'
+        ? { type: 'TOKEN_CREATED' }
+        : { type: 'TOKEN_CANCELED', source: body.tokenCancelSource! },
+    );
+    if (t.ignored) this.logger.warn({ msg: 'authNotify ignored by the state machine', type: body.authorizationNotifyType });
+
+    const record = row ?? this.newRecord(em, body, accessTokenHash, merchantId, now);
+    record.status = t.next.status;
+    record.cancelSource = t.next.cancelSource;
+    if (t.emitCancellation) record.canceledAt = now;
+    if (body.authorizationNotifyType === 'TOKEN_CREATED' && record.tokenCreatedAt === null) {
+      await this.fillCreatedDetails(em, record, body, now);
+    }
+    record.merchantId ??= merchantId;
+    record.updatedAt = now;
+    if (row) await em.save(AuthorizationEntity, record);
+    else await em.insert(AuthorizationEntity, record);
+
+    let emitted = false;
+    if (t.emitCancellation) {
+      emitted = (await this.outbox.record(em, {
+        type: 'TOKEN_CANCELED',
+        subjectKey: record.id,
+        authorizationId: record.id,
+        merchantId: record.merchantId,
+        cancelSource: t.next.cancelSource,
+        occurredAt: now,
+      })) !== null;
+    }
+    if (t.emitCreated) {
+      emitted =
+        (await this.outbox.record(em, {
+          type: 'TOKEN_CREATED',
+          subjectKey: record.id,
+          authorizationId: record.id,
+          merchantId: record.merchantId,
+          occurredAt: now,
+        })) !== null || emitted;
+    }
+    if (t.settlesRevoke) await this.settlement.settleByNotification(em, record.id, now);
+    return { authorizationId: record.id, emitted };
+  }
+
+  private newRecord(em: EntityManager, body: AuthNotifyDto, accessTokenHash: string, merchantId: string | null, now: Date) {
+    return em.create(AuthorizationEntity, {
+      id: randomUUID(),
+      accessTokenHash,
+      accessTokenEnc: this.vault.encrypt(body.accessToken!),
+      refreshTokenEnc: null,
+      encKeyId: this.vault.currentKeyId,
+      canceledAt: null,
+      tokenCreatedAt: null,
+      merchantId,
+      authCodeId: null,
+      ...ids(body),
+      userLoginId: null,
+      scopes: null,
+      wallet: null,
+      accessTokenExpiryTime: null,
+      refreshTokenExpiryTime: null,
+      createdAt: now,
+    });
+  }
+
+  private async fillCreatedDetails(em: EntityManager, record: AuthorizationEntity, body: AuthNotifyDto, now: Date) {
+    record.tokenCreatedAt = now;
+    record.refreshTokenEnc = body.refreshToken ? this.vault.encrypt(body.refreshToken) : null;
+    record.accessTokenExpiryTime = body.accessTokenExpiryTime ? parseProtocolTime(body.accessTokenExpiryTime) : null;
+    record.refreshTokenExpiryTime = body.refreshTokenExpiryTime ? parseProtocolTime(body.refreshTokenExpiryTime) : null;
+    record.scopes = body.scopes?.length ? body.scopes.join(' ') : null;
+    record.userLoginId = body.userLoginId ?? null;
+    record.wallet = body.walletForAccountBinding ? JSON.stringify(body.walletForAccountBinding) : null;
+    Object.assign(record, Object.fromEntries(Object.entries(ids(body)).filter(([, v]) => v !== null)));
+    if (body.referenceAgreementId && !record.authCodeId) {
+      record.authCodeId = (await this.authorizations.findAuthCodeForAgreement(em, body.referenceAgreementId))?.id ?? null;
+    }
+  }
+}
+
+function ids(body: AuthNotifyDto) {
+  return {
+    referenceMerchantId: body.referenceMerchantId ?? null,
+    referenceAgreementId: body.referenceAgreementId ?? null,
+    customerId: body.customerId ?? null,
+    authClientId: body.authClientId ?? null,
+    acquirerId: body.acquirerId ?? null,
+    pspId: body.pspId ?? null,
+  };
+}
+
+function sha256(s: string): string {
+  return createHash('sha256').update(s).digest('hex');
+}
+
+/** The notification as stored for support look-ups: secrets replaced by fingerprints. */
+function redact(body: AuthNotifyDto): Record<string, unknown> {
+  const copy: Record<string, unknown> = { ...body };
+  for (const field of ['accessToken', 'refreshToken', 'authCode'] as const) {
+    if (typeof copy[field] === 'string') copy[field] = fingerprint(copy[field] as string);
+  }
+  return copy;
+}

@@ -1,0 +1,18 @@
+import { Module } from '@nestjs/common';
+import { AuthorizationsModule } from '../authorizations/authorizations.module';
+import { CallbacksModule } from '../callbacks/callbacks.module';
+import { MerchantsModule } from '../merchants/merchants.module';
+import { ApsInbound } from './aps-inbound';
+import { AuthNotifyHandler } from './auth-notify.handler';
+import { AuthNotifyService } from './auth-notify.service';
+import { ConsultUnbindingHandler } from './consult-unbinding.handler';
+import { ConsultUnbindingService } from './consult-unbinding.service';
+import { NotificationMetrics } from './notification.metrics';
+import { NotificationsController } from './notifications.controller';
+
+@Module({
+  imports: [AuthorizationsModule, CallbacksModule, MerchantsModule],
+  controllers: [NotificationsController],
+  providers: [ApsInbound, AuthNotifyHandler, AuthNotifyService, ConsultUnbindingHandler, ConsultUnbindingService, NotificationMetrics],
+})
+export class NotificationsModule {}
