@@ -1,6 +1,12 @@
 import { KeyObject, sign, verify } from 'node:crypto';
 import { isWithinSkew, parseMessageTime } from './message-time';
-import { decodeStandardBase64, formatSignatureHeader, ParsedSignatureHeader, parseSignatureHeader } from './signature-header';
+import {
+  DecodedSignatureHeader,
+  decodeSignatureHeader,
+  decodeStandardBase64,
+  formatSignatureHeader,
+  ParsedSignatureHeader,
+} from './signature-header';
 import { buildStringToSign, SignedMessage } from './string-to-sign';
 
 export type VerifyFailure = 'MISSING_HEADERS' | 'MALFORMED_SIGNATURE' | 'STALE_TIME' | 'INVALID_SIGNATURE';
@@ -77,17 +83,10 @@ export function readSignatureHeaders(
   headers: InboundRequest['headers'],
   timeHeader: TimeHeader = 'request-time',
 ): SignatureHeaders | SignatureHeadersFailure {
-  const clientId = headerValue(headers, 'client-id');
-  if (clientId === undefined) return { reason: 'MISSING_HEADERS' };
-  const time = headerValue(headers, timeHeader);
-  const signatureValue = headerValue(headers, 'signature');
-  if (time === undefined || signatureValue === undefined) return { reason: 'MISSING_HEADERS', clientId };
-
-  const timeMs = parseMessageTime(time);
-  if (timeMs === null) return { reason: 'MISSING_HEADERS', clientId };
-  const signature = parseSignatureHeader(signatureValue);
-  if (signature === null) return { reason: 'MALFORMED_SIGNATURE', clientId };
-  return { clientId, time, timeMs, signature };
+  const read = readDecodedHeaders(headers, timeHeader);
+  if ('reason' in read) return read;
+  const { algorithm, keyVersion, signature } = read.signature;
+  return { clientId: read.clientId, time: read.time, timeMs: read.timeMs, signature: { algorithm, keyVersion, signature } };
 }
 
 /**
@@ -95,15 +94,14 @@ export function readSignatureHeaders(
  * window (replay guard), then the RSA signature over the raw body.
  */
 export function verifyInboundRequest(req: InboundRequest, opts: VerifyInboundOptions): InboundVerifyResult {
-  const read = readSignatureHeaders(req.headers, opts.timeHeader ?? 'request-time');
+  const read = readDecodedHeaders(req.headers, opts.timeHeader ?? 'request-time');
   if ('reason' in read) return { ok: false, ...read };
   const { clientId, time, timeMs, signature } = read;
 
   if (!isWithinSkew(timeMs, opts.nowMs, opts.skewMs)) return { ok: false, reason: 'STALE_TIME', clientId };
 
   const message: SignedMessage = { method: req.method, path: req.path, clientId, time, body: req.rawBody };
-  // parseSignatureHeader has already checked the base64: decode it without a second check.
-  if (!verifyDecoded(message, Buffer.from(signature.signature, 'base64'), opts.publicKeys)) {
+  if (!verifyDecoded(message, signature.bytes, opts.publicKeys)) {
     return { ok: false, reason: 'INVALID_SIGNATURE', clientId };
   }
   return { ok: true, clientId, timeMs };
@@ -132,6 +130,24 @@ export function signedRequestHeaders(m: SignedMessage, privateKey: KeyObject, ke
     'Request-Time': m.time,
     Signature: formatSignatureHeader(signMessage(m, privateKey), keyVersion),
   };
+}
+
+/** readSignatureHeaders, keeping the signature bytes it decoded for the verify. */
+function readDecodedHeaders(
+  headers: InboundRequest['headers'],
+  timeHeader: TimeHeader,
+): (Omit<SignatureHeaders, 'signature'> & { signature: DecodedSignatureHeader }) | SignatureHeadersFailure {
+  const clientId = headerValue(headers, 'client-id');
+  if (clientId === undefined) return { reason: 'MISSING_HEADERS' };
+  const time = headerValue(headers, timeHeader);
+  const signatureValue = headerValue(headers, 'signature');
+  if (time === undefined || signatureValue === undefined) return { reason: 'MISSING_HEADERS', clientId };
+
+  const timeMs = parseMessageTime(time);
+  if (timeMs === null) return { reason: 'MISSING_HEADERS', clientId };
+  const signature = decodeSignatureHeader(signatureValue);
+  if (signature === null) return { reason: 'MALFORMED_SIGNATURE', clientId };
+  return { clientId, time, timeMs, signature };
 }
 
 function verifyDecoded(m: SignedMessage, signature: Buffer, publicKeys: readonly KeyObject[]): boolean {

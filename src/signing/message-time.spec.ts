@@ -86,6 +86,29 @@ describe(parseMessageTime.name, () => {
     );
   });
 
+  it('agrees with a reference regex parser on mutated near-valid input', () => {
+    const valid = fc.constantFrom(
+      '2026-11-22T10:15:30+08:00',
+      '2026-11-22T02:15:30.412Z',
+      '2028-02-29T23:59:59.999999-05:30',
+      '1999-12-31t00:00:00z',
+      '2026-11-22T10:15:30+0800',
+    );
+    const char = fc.constantFrom(...'0123456789-+:.TtZz \u0660１x'.split(''));
+    const mutated = fc
+      .tuple(valid, fc.array(fc.tuple(fc.nat(40), fc.nat(2), char), { minLength: 1, maxLength: 3 }))
+      .map(([text, edits]) =>
+        edits.reduce<string>((acc, [position, kind, c]) => {
+          const at = position % (acc.length + 1);
+          if (kind === 0) return acc.slice(0, at) + c + acc.slice(at + 1); // replace
+          if (kind === 1) return acc.slice(0, at) + c + acc.slice(at); // insert
+          return acc.slice(0, at) + acc.slice(at + 1); // delete
+        }, text),
+      );
+
+    fc.assert(fc.property(fc.oneof(mutated, valid), (text) => sut(text) === referenceParse(text)), { numRuns: 5000 });
+  });
+
   it('accepts every 13-digit string as epoch milliseconds and no other digit count', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1e12, max: 1e13 - 1 }), (ms) => sut(String(ms)) === ms),
@@ -117,3 +140,20 @@ describe(isWithinSkew.name, () => {
     expect(sut(now, Number.NaN, skew)).toBe(false);
   });
 });
+
+/** The plain-regex reading of the accepted ISO forms, to check the hand-rolled parser against. */
+function referenceParse(text: string): number | null {
+  const m = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):?(\d{2}))$/.exec(text);
+  if (m === null) return /^\d{13}$/.test(text) ? Number(text) : null;
+  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const probe = new Date(Date.UTC(2000, month - 1, day));
+  probe.setUTCFullYear(year);
+  const realDate = probe.getUTCMonth() === month - 1 && probe.getUTCDate() === day;
+  if (year < 1970 || month < 1 || month > 12 || !realDate || hour > 23 || minute > 59 || second > 59) return null;
+  const offsetHours = Number(m[10] ?? 0);
+  const offsetMins = Number(m[11] ?? 0);
+  if (offsetHours > 23 || offsetMins > 59) return null;
+  const offset = (m[9] === '-' ? -1 : 1) * (offsetHours * 60 + offsetMins);
+  const millis = m[7] === undefined ? 0 : Number(m[7].slice(0, 3).padEnd(3, '0'));
+  return Date.UTC(year, month - 1, day, hour, minute, second, millis) - offset * 60_000;
+}

@@ -100,6 +100,22 @@ describe(parseSignatureHeader.name, () => {
     );
   });
 
+  it('decodes the value exactly as decodeURIComponent + a strict base64 check would', () => {
+    const piece = fc.oneof(
+      fc.base64String({ maxLength: 16 }),
+      fc.constantFrom('%2B', '%2b', '%2F', '%2f', '%3D', '%3d', '%41', '%20', '%', '%2', '%E4%B8%AD', '+', '/', '=', '==', ' ', '-', '_'),
+    );
+    const value = fc.array(piece, { maxLength: 10 }).map((parts) => parts.join(''));
+
+    fc.assert(
+      fc.property(value, (raw) => {
+        const expected = referenceDecode(raw.trim());
+        expect(sut(`algorithm=RSA256,keyVersion=1,signature=${raw}`)?.signature ?? null).toBe(expected);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   it('round-trips format → parse for the base64 of any bytes, in every accepted encoding', () => {
     const keyVersion = fc.stringMatching(/^[A-Za-z0-9._-]{1,32}$/);
 
@@ -137,3 +153,16 @@ describe(formatSignatureHeader.name, () => {
     expect(() => sut('AAAA', keyVersion)).toThrow(RangeError);
   });
 });
+
+/** The slow, obvious reading of a signature value, to check the fast path against. */
+function referenceDecode(raw: string): string | null {
+  let decoded: string;
+  try {
+    decoded = decodeURIComponent(raw);
+  } catch {
+    return null;
+  }
+  const strict = /^(?:[A-Za-z0-9+/]{4})+(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$|^[A-Za-z0-9+/]{2}==$|^[A-Za-z0-9+/]{3}=$/;
+  const canonical = Buffer.from(decoded, 'base64').toString('base64') === decoded;
+  return strict.test(decoded) && canonical ? decoded : null;
+}
