@@ -1,0 +1,39 @@
+import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
+import { Clock } from '../common/clock';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig } from '../config/gateway-config';
+import { CancelTokenClient } from './cancel-token.client';
+import { CircuitBreaker } from './circuit-breaker';
+
+/** The only module that knows Alipay+'s URLs: one kept-alive cancelToken client per instance, behind a breaker. */
+@Module({
+  providers: [
+    {
+      provide: CircuitBreaker,
+      inject: [Clock],
+      useFactory: (clock: Clock) => new CircuitBreaker({ now: () => clock.now().getTime() }),
+    },
+    {
+      provide: CancelTokenClient,
+      inject: [GATEWAY_CONFIG, CircuitBreaker, Clock],
+      useFactory: (config: GatewayConfig, breaker: CircuitBreaker, clock: Clock) =>
+        new CancelTokenClient({
+          baseUrl: () => config.alipayPlus.baseUrl,
+          clientId: config.alipayPlus.clientId,
+          privateKey: config.alipayPlus.privateKey,
+          alipayPlusPublicKeys: () => config.alipayPlus.publicKeys,
+          timeoutMs: config.alipayPlus.requestTimeoutMs,
+          now: () => clock.now().getTime(),
+          breaker,
+        }),
+    },
+  ],
+  exports: [CancelTokenClient, CircuitBreaker],
+})
+export class AlipayPlusModule implements OnApplicationShutdown {
+  constructor(@Inject(CancelTokenClient) private readonly client: CancelTokenClient) {}
+
+  onApplicationShutdown(): void {
+    this.client.close();
+  }
+}

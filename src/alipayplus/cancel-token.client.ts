@@ -1,0 +1,129 @@
+import http from 'node:http';
+import https from 'node:https';
+import type { KeyObject } from 'node:crypto';
+import { performance } from 'node:perf_hooks';
+import { readSignatureHeaders, signedRequestHeaders, verifyMessage } from '../signing';
+import { CircuitBreaker } from './circuit-breaker';
+import {
+  CANCEL_TOKEN_PATH,
+  CancelTokenExchange,
+  CancelTokenOutcome,
+  CancelTokenRequest,
+  isUpstreamFailure,
+  toCancelTokenOutcome,
+  toCancelTokenWireRequest,
+} from './cancel-token.transformers';
+import { postBuffer } from './http-post';
+
+export type { CancelTokenOutcome, CancelTokenRequest } from './cancel-token.transformers';
+
+export interface CancelTokenClientOptions {
+  /** Alipay+ base URL, read on every call (sandbox mode learns the simulator's port late); may carry a path prefix. */
+  baseUrl: () => string;
+  /** The ACQP client id Alipay+ assigned; sent as Client-Id and expected back as client-id. */
+  clientId: string;
+  /** The ACQP's private key: signs each request. */
+  privateKey: KeyObject;
+  /** Alipay+'s public keys, current first, then the previous one during a rotation; read on every call. */
+  alipayPlusPublicKeys: () => readonly KeyObject[];
+  /** Whole-attempt budget (socket wait, connect, request, full response), in ms. Default 5000, as Alipay+ documents. */
+  timeoutMs?: number;
+  /** Clock for Request-Time, epoch milliseconds. Default Date.now. */
+  now?: () => number;
+  /** Shared breaker; when open, calls return UNKNOWN CIRCUIT_OPEN without a request. Default none. */
+  breaker?: CircuitBreaker;
+  /** Most sockets kept open to Alipay+; further calls queue (inside their timeout). Default 32. */
+  maxSockets?: number;
+  /** How long an idle kept-alive socket stays in the pool, in ms. Default 15000 (below common 60 s LB idle limits). */
+  idleSocketMs?: number;
+}
+
+export interface CancelTokenResult {
+  outcome: CancelTokenOutcome;
+  /** Wall time of the attempt, in ms (0 when the circuit refused it). */
+  durationMs: number;
+}
+
+/** A cancelToken answer is a few hundred bytes; anything past this is not Alipay+. */
+const MAX_RESPONSE_BYTES = 1024 * 1024;
+
+/**
+ * Alipay+ cancelToken: one signed attempt per call, verified answer mapped to
+ * S / F / U. Never throws. Retrying belongs to the caller's durable job:
+ * Alipay+ cancelToken is idempotent on accessToken, so every retry uses the
+ * same one, for as long as it takes.
+ */
+export class CancelTokenClient {
+  private readonly timeoutMs: number;
+  private readonly now: () => number;
+  private readonly httpAgent: http.Agent;
+  private readonly httpsAgent: https.Agent;
+
+  constructor(private readonly options: CancelTokenClientOptions) {
+    this.timeoutMs = options.timeoutMs ?? 5_000;
+    this.now = options.now ?? Date.now;
+    const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 32, timeout: options.idleSocketMs ?? 15_000 };
+    this.httpAgent = new http.Agent(agentOptions);
+    this.httpsAgent = new https.Agent(agentOptions);
+  }
+
+  async cancelToken(req: CancelTokenRequest): Promise<CancelTokenResult> {
+    const { breaker } = this.options;
+    if (breaker && !breaker.tryAcquire()) {
+      return { outcome: toCancelTokenOutcome({ kind: 'circuit-open' }), durationMs: 0 };
+    }
+    const started = performance.now();
+    let outcome: CancelTokenOutcome;
+    try {
+      outcome = toCancelTokenOutcome(await this.attempt(req));
+    } catch {
+      // Only a bug or a bad base URL gets here; the promise must still settle as U so the job retries.
+      outcome = toCancelTokenOutcome({ kind: 'connection' });
+    }
+    if (breaker) {
+      if (isUpstreamFailure(outcome)) breaker.recordFailure();
+      else breaker.recordSuccess();
+    }
+    return { outcome, durationMs: Math.round(performance.now() - started) };
+  }
+
+  /** Closes the kept-alive sockets; in-flight calls settle as UNKNOWN CONNECTION. */
+  close(): void {
+    this.httpAgent.destroy();
+    this.httpsAgent.destroy();
+  }
+
+  private async attempt(req: CancelTokenRequest): Promise<CancelTokenExchange> {
+    const url = new URL(this.options.baseUrl().replace(/\/+$/, '') + CANCEL_TOKEN_PATH);
+    // The signed Request-URI is what goes on the wire: any base-URL path prefix included.
+    const path = url.pathname + url.search;
+    const body = Buffer.from(JSON.stringify(toCancelTokenWireRequest(req)), 'utf8');
+    const message = { method: 'POST', path, clientId: this.options.clientId, time: new Date(this.now()).toISOString(), body };
+    const headers = signedRequestHeaders(message, this.options.privateKey);
+    const exchange = await postBuffer(url, headers, body, {
+      httpAgent: this.httpAgent,
+      httpsAgent: this.httpsAgent,
+      timeoutMs: this.timeoutMs,
+      maxResponseBytes: MAX_RESPONSE_BYTES,
+    });
+    if (exchange.kind !== 'raw') return exchange;
+    return {
+      kind: 'response',
+      httpStatus: exchange.status,
+      signature: this.verifyResponse(path, exchange.headers, exchange.body),
+      rawBody: exchange.body,
+    };
+  }
+
+  /**
+   * Alipay+ signs its answer over `POST <same path>\n<client-id>.<response-time>.<raw body>`.
+   * The client id must be ours: a signature for another client is not an answer to us.
+   */
+  private verifyResponse(path: string, headers: http.IncomingHttpHeaders, body: Buffer): 'VALID' | 'MISSING' | 'INVALID' {
+    const read = readSignatureHeaders(headers, 'response-time');
+    if ('reason' in read) return read.reason === 'MISSING_HEADERS' ? 'MISSING' : 'INVALID';
+    if (read.clientId !== this.options.clientId) return 'INVALID';
+    const message = { method: 'POST', path, clientId: read.clientId, time: read.time, body };
+    return verifyMessage(message, read.signature.signature, this.options.alipayPlusPublicKeys()) ? 'VALID' : 'INVALID';
+  }
+}

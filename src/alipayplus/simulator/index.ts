@@ -1,0 +1,5 @@
+export { AlipayPlusSimulator } from './alipayplus.simulator';
+export { alipayTime, authCodeCreatedBody, DEFAULT_WALLET, tokenCanceledBody, tokenCreatedBody } from './authorization.factory';
+export { ANTOM_RETRY_SCHEDULE_MS } from './notification.dispatcher';
+export { CONTROL_PREFIX } from './simulator.plugin';
+export type * from './simulator.types';
