@@ -1,17 +1,30 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import type { Clock } from './common/clock';
+import { CommonModule } from './common/common.module';
 import { ConfigModule } from './config/config.module';
 import type { GatewayConfig } from './config/gateway-config';
 import { DatabaseModule } from './database/database.module';
-import { OpsModule } from './ops/ops.module';
-import { CommonModule } from './common/common.module';
+import { MerchantApiModule } from './merchant-api/merchant-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OpsModule } from './ops/ops.module';
+
+export interface AppModuleOptions {
+  clock?: Clock;
+}
 
 @Module({})
 export class AppModule {
-  static forRoot(config: GatewayConfig): DynamicModule {
+  static forRoot(config: GatewayConfig, options: AppModuleOptions = {}): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), CommonModule, DatabaseModule, OpsModule, NotificationsModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        CommonModule.forRoot(options.clock),
+        DatabaseModule,
+        OpsModule,
+        NotificationsModule,
+        MerchantApiModule,
+      ],
     };
   }
 }

@@ -13,6 +13,12 @@ export class AuthorizationRepository {
     return qb.getOne();
   }
 
+  findByIdForUpdate(em: EntityManager, id: string): Promise<AuthorizationEntity | null> {
+    const qb = em.createQueryBuilder(AuthorizationEntity, 'a').where('a.id = :id', { id });
+    if (em.connection.options.type === 'mysql') qb.setLock('pessimistic_write');
+    return qb.getOne();
+  }
+
   findByTokenHash(em: EntityManager, accessTokenHash: string): Promise<AuthorizationEntity | null> {
     return em.findOne(AuthorizationEntity, { where: { accessTokenHash } });
   }

@@ -1,10 +1,16 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Module, type DynamicModule } from '@nestjs/common';
 import { Clock, SystemClock } from './clock';
 import { TokenVault } from './crypto/token-vault';
 
 @Global()
-@Module({
-  providers: [{ provide: Clock, useClass: SystemClock }, TokenVault],
-  exports: [Clock, TokenVault],
-})
-export class CommonModule {}
+@Module({})
+export class CommonModule {
+  /** `clock`: tests pass a ManualClock to move time instead of sleeping. */
+  static forRoot(clock: Clock = new SystemClock()): DynamicModule {
+    return {
+      module: CommonModule,
+      providers: [{ provide: Clock, useValue: clock }, TokenVault],
+      exports: [Clock, TokenVault],
+    };
+  }
+}

@@ -17,6 +17,10 @@ export const RequestContext = {
   enter(scope: RequestScope): void {
     storage.enterWith(scope);
   },
+  /** Runs `fn` outside any request, for background work started from one. */
+  detached<T>(fn: () => T): T {
+    return storage.exit(fn);
+  },
   current(): RequestScope | undefined {
     return storage.getStore();
   },

@@ -18,6 +18,7 @@ export interface GatewayConfig {
   /** Accepted clock skew of signed request times, both ways. Default 300 s. */
   readonly signatureSkewMs: number;
   readonly logLevel: string;
+  readonly cancelToken: CancelTokenConfig;
   /** Present in sandbox mode only: the keys the built-in simulator signs and verifies with. */
   readonly sandbox?: SandboxConfig;
 }
@@ -46,6 +47,17 @@ export interface AlipayPlusConfig {
   readonly publicKeys: readonly KeyObject[];
   /** Alipay+ waits 5 s for answers and expects the same of us. Default 5000 ms. */
   readonly requestTimeoutMs: number;
+}
+
+export interface CancelTokenConfig {
+  /** How often each instance looks for due cancelToken retries. Default 1000 ms. */
+  readonly pollMs: number;
+  /** cancelToken calls in flight per instance at most. Default 8. */
+  readonly concurrency: number;
+  /** First retry delay after a U; doubles up to 5 min, ±20% jitter. Default 1000 ms. */
+  readonly retryBaseMs: number;
+  /** How long a merchant's revoke call waits for Alipay+ before answering U. Default 3000 ms. */
+  readonly revokeBudgetMs: number;
 }
 
 export interface GatewaySigningConfig {

@@ -86,6 +86,13 @@ export function loadConfig(env: Environment, cwd = process.cwd()): GatewayConfig
   const logLevel = value('LOG_LEVEL') ?? 'info';
   if (!LOG_LEVELS.includes(logLevel)) p.add('LOG_LEVEL', `must be one of ${LOG_LEVELS.join(', ')}`);
 
+  const cancelToken = {
+    pollMs: int(p, 'CANCEL_TOKEN_POLL_MS', value('CANCEL_TOKEN_POLL_MS'), 1_000, 10, 60_000),
+    concurrency: int(p, 'CANCEL_TOKEN_CONCURRENCY', value('CANCEL_TOKEN_CONCURRENCY'), 8, 1, 256),
+    retryBaseMs: int(p, 'CANCEL_TOKEN_RETRY_BASE_MS', value('CANCEL_TOKEN_RETRY_BASE_MS'), 1_000, 10, 600_000),
+    revokeBudgetMs: int(p, 'REVOKE_BUDGET_MS', value('REVOKE_BUDGET_MS'), 3_000, 100, 30_000),
+  };
+
   p.throwIfAny();
   const sandboxConfig: SandboxConfig | undefined = material && {
     simulatorPrivateKey: loadPrivateKey(material.simulatorPrivatePem),
@@ -117,6 +124,7 @@ export function loadConfig(env: Environment, cwd = process.cwd()): GatewayConfig
     },
     signatureSkewMs: skewSeconds * 1000,
     logLevel,
+    cancelToken,
     sandbox: sandboxConfig,
   };
 }

@@ -1,5 +1,6 @@
 import { AuthCodeEntity } from '../authorizations/auth-code.entity';
 import { AuthorizationEntity } from '../authorizations/authorization.entity';
+import { MerchantRequestEntity } from '../authorizations/merchant-request.entity';
 import { CancelTokenAttemptEntity, CancelTokenJobEntity } from '../authorizations/cancel-token-job.entity';
 import { EventEntity } from '../callbacks/event.entity';
 import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
@@ -18,4 +19,5 @@ export const ENTITIES: Function[] = [
   CallbackEndpointEntity,
   CancelTokenJobEntity,
   CancelTokenAttemptEntity,
+  MerchantRequestEntity,
 ];

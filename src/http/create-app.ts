@@ -5,6 +5,7 @@ import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swag
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { AppModule } from '../app.module';
+import type { Clock } from '../common/clock';
 import { AppLogger } from '../common/logging/app-logger';
 import { createRootLogger } from '../common/logging/logger';
 import { RequestContext } from '../common/request-context';
@@ -15,6 +16,8 @@ import { installRawBodyParsers } from './raw-body';
 export interface CreateAppOptions {
   /** Defaults to a pino logger on stdout at the configured level. */
   logger?: Logger;
+  /** Defaults to the system clock; tests move a ManualClock. */
+  clock?: Clock;
 }
 
 /** Builds the gateway: Fastify, raw bodies, request ids, metrics, OpenAPI. Does not listen. */
@@ -31,7 +34,7 @@ export async function createApp(config: GatewayConfig, options: CreateAppOptions
     // Alipay+ and the cancelToken client reuse connections; keep them open a little longer than they do.
     keepAliveTimeout: 65_000,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock }), adapter, {
     bodyParser: false,
     logger: new AppLogger(log),
     abortOnError: false,

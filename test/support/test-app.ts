@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import type { Clock } from '../../src/common/clock';
 import type { Environment } from '../../src/config/environment';
 import type { GatewayConfig } from '../../src/config/gateway-config';
 import { loadConfig } from '../../src/config/load-config';
@@ -45,12 +46,12 @@ export function testEnvironment(db: TestDatabase, overrides: Record<string, stri
 
 /** Starts the real gateway in-process on a real port against a real database. */
 export async function startTestApp(
-  options: { env?: Record<string, string | undefined>; db?: TestDatabase } = {},
+  options: { env?: Record<string, string | undefined>; db?: TestDatabase; clock?: Clock } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), 'acqp-data-'));
   const config = loadConfig(testEnvironment(db, { DATA_DIR: dataDir, ...options.env }));
-  const app = await createApp(config, { logger: createRootLogger(config.logLevel) });
+  const app = await createApp(config, { logger: createRootLogger(config.logLevel), clock: options.clock });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

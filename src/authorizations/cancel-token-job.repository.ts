@@ -1,0 +1,123 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable } from '@nestjs/common';
+import { In, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { CancelTokenAttemptEntity, CancelTokenJobEntity, type CancelTokenJobStatus } from './cancel-token-job.entity';
+
+export interface ClaimedJob {
+  readonly job: CancelTokenJobEntity;
+  /** The fence: completion applies only while the job still carries this lease version. */
+  readonly leaseVersion: number;
+}
+
+/** The durable retry state of merchant revokes: claimed with leases, completed with fenced updates. */
+@Injectable()
+export class CancelTokenJobRepository {
+  /** The job for a token, created on its first revoke and reset to PENDING by a new revoke after an F. */
+  async openFor(
+    em: EntityManager,
+    input: { authorizationId: string; merchantId: string; merchantAccountId: string | null; passThroughInfo: string | null },
+    now: Date,
+  ): Promise<CancelTokenJobEntity> {
+    const existing = await em.findOne(CancelTokenJobEntity, { where: { authorizationId: input.authorizationId } });
+    if (existing && (existing.status === 'PENDING' || existing.status === 'LEASED')) return existing;
+    if (existing) {
+      await em.update(
+        CancelTokenJobEntity,
+        { id: existing.id },
+        { ...input, status: 'PENDING', nextAttemptAt: now, settledAt: null, updatedAt: now, leaseVersion: () => 'lease_version + 1' },
+      );
+      return em.findOneOrFail(CancelTokenJobEntity, { where: { id: existing.id } });
+    }
+    const job = em.create(CancelTokenJobEntity, {
+      id: randomUUID(),
+      ...input,
+      status: 'PENDING',
+      attemptCount: 0,
+      nextAttemptAt: now,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      leaseVersion: 0,
+      lastResultStatus: null,
+      lastResultCode: null,
+      settledAt: null,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await em.insert(CancelTokenJobEntity, job);
+    return job;
+  }
+
+  /**
+   * Claims up to `limit` due jobs for `owner`: on MySQL with FOR UPDATE SKIP
+   * LOCKED so instances never claim the same job; SQLite has one writer.
+   */
+  async claimDue(em: EntityManager, owner: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
+    const qb = em
+      .createQueryBuilder(CancelTokenJobEntity, 'j')
+      .where('j.status = :status', { status: 'PENDING' })
+      .andWhere('j.next_attempt_at <= :now', { now })
+      .orderBy('j.next_attempt_at', 'ASC')
+      .limit(limit);
+    if (em.connection.options.type === 'mysql') qb.setLock('pessimistic_write').setOnLocked('skip_locked');
+    const due = await qb.getMany();
+    if (due.length === 0) return [];
+    const leaseExpiresAt = new Date(now.getTime() + leaseMs);
+    await em.update(
+      CancelTokenJobEntity,
+      { id: In(due.map((j) => j.id)) },
+      { status: 'LEASED', leaseOwner: owner, leaseExpiresAt, updatedAt: now, leaseVersion: () => 'lease_version + 1' },
+    );
+    return due.map((job) => ({
+      job: { ...job, status: 'LEASED', leaseOwner: owner, leaseExpiresAt, leaseVersion: job.leaseVersion + 1 },
+      leaseVersion: job.leaseVersion + 1,
+    }));
+  }
+
+  /** Ends or reschedules a claimed job, only if the lease is still ours; false when fenced out. */
+  async complete(
+    em: EntityManager,
+    claim: ClaimedJob,
+    change: { status: CancelTokenJobStatus; nextAttemptAt?: Date; resultStatus: string | null; resultCode: string | null },
+    now: Date,
+  ): Promise<boolean> {
+    const settled = change.status === 'SUCCEEDED' || change.status === 'FAILED';
+    const result = await em.update(
+      CancelTokenJobEntity,
+      { id: claim.job.id, status: 'LEASED', leaseVersion: claim.leaseVersion },
+      {
+        status: change.status,
+        nextAttemptAt: change.nextAttemptAt ?? claim.job.nextAttemptAt,
+        attemptCount: () => 'attempt_count + 1',
+        lastResultStatus: change.resultStatus,
+        lastResultCode: change.resultCode,
+        leaseOwner: null,
+        leaseExpiresAt: null,
+        settledAt: settled ? now : null,
+        updatedAt: now,
+      },
+    );
+    return (result.affected ?? 0) === 1;
+  }
+
+  async recordAttempt(em: EntityManager, attempt: Omit<CancelTokenAttemptEntity, 'id'>): Promise<void> {
+    await em.insert(CancelTokenAttemptEntity, { id: randomUUID(), ...attempt });
+  }
+
+  /** Frees the leases of instances that died mid-attempt; cancelToken is idempotent, so resending is safe. */
+  async reapExpired(em: EntityManager, now: Date): Promise<number> {
+    const result = await em.update(
+      CancelTokenJobEntity,
+      { status: 'LEASED', leaseExpiresAt: LessThanOrEqual(now) },
+      { status: 'PENDING', leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: now, updatedAt: now, leaseVersion: () => 'lease_version + 1' },
+    );
+    return result.affected ?? 0;
+  }
+
+  findById(em: EntityManager, id: string): Promise<CancelTokenJobEntity | null> {
+    return em.findOne(CancelTokenJobEntity, { where: { id } });
+  }
+
+  countPending(em: EntityManager): Promise<number> {
+    return em.count(CancelTokenJobEntity, { where: { status: In(['PENDING', 'LEASED']) } });
+  }
+}

@@ -1,0 +1,192 @@
+import { hostname } from 'node:os';
+import { randomBytes } from 'node:crypto';
+import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CancelTokenClient } from '../alipayplus/cancel-token.client';
+import { CONFIGURATION_FAILURE_CODES, type CancelTokenOutcome } from '../alipayplus/cancel-token.transformers';
+import { EventOutbox } from '../callbacks/event-outbox';
+import { Clock } from '../common/clock';
+import { RequestContext } from '../common/request-context';
+import { TokenVault } from '../common/crypto/token-vault';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig } from '../config/gateway-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import { AuthorizationRepository } from './authorization.repository';
+import type { CancelTokenJobEntity } from './cancel-token-job.entity';
+import { CancelTokenJobRepository, type ClaimedJob } from './cancel-token-job.repository';
+import { CancelTokenMetrics } from './cancel-token.metrics';
+import { cancelTokenRetryDelay } from './retry-backoff';
+import { TokenTransitions } from './token-transitions';
+
+/** A lease longer than one attempt (5 s timeout) with room to record it. */
+const LEASE_MS = 30_000;
+const CLAIM_BATCH = 16;
+
+/**
+ * Settles merchant revokes with Alipay+ cancelToken, in every instance: claims
+ * due jobs, calls Alipay+ outside any transaction, and completes each with a
+ * fenced update in the same transaction as the token's state change. U,
+ * timeouts and connection errors are retried with the same accessToken on a
+ * backoff, durably: a restart picks up where the last instance stopped.
+ */
+@Injectable()
+export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(CancelTokenWorker.name);
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
+  private timer: NodeJS.Timeout | undefined;
+  private running: Promise<void> | undefined;
+  private again = false;
+  private stopped = false;
+  private readonly inFlight = new Set<Promise<void>>();
+  private readonly waiters = new Map<string, Array<() => void>>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly uow: UnitOfWork,
+    private readonly jobs: CancelTokenJobRepository,
+    private readonly authorizations: AuthorizationRepository,
+    private readonly transitions: TokenTransitions,
+    private readonly outbox: EventOutbox,
+    private readonly client: CancelTokenClient,
+    private readonly vault: TokenVault,
+    private readonly clock: Clock,
+    private readonly metrics: CancelTokenMetrics,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    this.metrics.watchPending(() => this.jobs.countPending(this.dataSource.manager));
+    this.schedule(0);
+  }
+
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.running;
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  /** Runs a claim cycle now (after a revoke commits), instead of waiting for the next poll. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.running) this.again = true;
+    else this.schedule(0);
+  }
+
+  /** Resolves when the job leaves PENDING/LEASED in this instance, or after `ms` (then the caller re-reads). */
+  waitForSettlement(jobId: string, ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(done, ms);
+      const list = this.waiters.get(jobId) ?? [];
+      list.push(done);
+      this.waiters.set(jobId, list);
+      function done() {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    // Detached from whichever request kicked it, so its log lines do not carry that request's id.
+    this.timer = RequestContext.detached(() => setTimeout(() => {
+      this.running = this.cycle().finally(() => {
+        this.running = undefined;
+        const now = this.again;
+        this.again = false;
+        this.schedule(now ? 0 : this.config.cancelToken.pollMs);
+      });
+    }, ms));
+    this.timer.unref();
+  }
+
+  private async cycle(): Promise<void> {
+    try {
+      const now = this.clock.now();
+      await this.uow.run((em) => this.jobs.reapExpired(em, now));
+      const free = this.config.cancelToken.concurrency - this.inFlight.size;
+      if (free <= 0) return;
+      const claims = await this.uow.run((em) => this.jobs.claimDue(em, this.owner, now, LEASE_MS, Math.min(free, CLAIM_BATCH)));
+      for (const claim of claims) {
+        const p = this.attempt(claim).finally(() => this.inFlight.delete(p));
+        this.inFlight.add(p);
+      }
+    } catch (err) {
+      this.logger.error({ msg: 'cancelToken claim cycle failed; will retry', err });
+    }
+  }
+
+  private async attempt(claim: ClaimedJob): Promise<void> {
+    const job = claim.job;
+    try {
+      const token = await this.authorizations.findById(this.dataSource.manager, job.authorizationId);
+      if (!token) throw new Error(`authorization ${job.authorizationId} of job ${job.id} is missing`);
+      const startedAt = this.clock.now();
+      const { outcome, durationMs } = await this.client.cancelToken({
+        // Alipay+ cancelToken is idempotent on accessToken: every retry sends the same one.
+        accessToken: this.vault.decrypt(token.accessTokenEnc),
+        acquirerId: this.config.alipayPlus.acquirerId,
+        pspId: token.pspId ?? '',
+        authClientId: token.authClientId ?? undefined,
+        passThroughInfo: job.passThroughInfo ?? undefined,
+      });
+      this.metrics.attempts.inc({ outcome: outcome.kind, code: outcome.resultCode });
+      await this.complete(claim, outcome, startedAt, durationMs);
+    } catch (err) {
+      this.logger.error({ msg: 'cancelToken attempt failed; the lease will expire and it will run again', jobId: job.id, err });
+    } finally {
+      this.wake(job.id);
+    }
+  }
+
+  private async complete(claim: ClaimedJob, outcome: CancelTokenOutcome, startedAt: Date, durationMs: number): Promise<void> {
+    const job = claim.job;
+    let wroteEvent = false;
+    await this.uow.run(async (em) => {
+      const now = this.clock.now();
+      await this.jobs.recordAttempt(em, {
+        jobId: job.id,
+        attemptNo: job.attemptCount + 1,
+        startedAt,
+        durationMs: Math.round(durationMs),
+        resultStatus: outcome.kind === 'CANCELED' ? 'S' : outcome.kind === 'FAILED' ? 'F' : 'U',
+        resultCode: outcome.resultCode,
+        errorClass: outcome.kind === 'UNKNOWN' ? outcome.reason : null,
+      });
+      const settledOk = outcome.kind === 'CANCELED' || (outcome.kind === 'FAILED' && outcome.alreadyGone);
+      // An F that blames our own setup (keys, client id) says nothing about the token: keep retrying
+      // while the operator fixes it, rather than failing the merchant's revoke for good.
+      const refused = outcome.kind === 'FAILED' && !outcome.alreadyGone && !CONFIGURATION_FAILURE_CODES.has(outcome.resultCode);
+      const status = settledOk ? 'SUCCEEDED' : refused ? 'FAILED' : 'PENDING';
+      const nextAttemptAt =
+        status === 'PENDING' ? new Date(now.getTime() + cancelTokenRetryDelay(job.attemptCount + 1, Math.random, this.config.cancelToken.retryBaseMs)) : undefined;
+      const resultStatus = outcome.kind === 'CANCELED' ? 'S' : outcome.kind === 'FAILED' ? 'F' : 'U';
+      const stillOurs = await this.jobs.complete(em, claim, { status, nextAttemptAt, resultStatus, resultCode: outcome.resultCode }, now);
+      // Fenced out: a TOKEN_CANCELED notification settled the job meanwhile, or our lease expired.
+      if (!stillOurs || status === 'PENDING') return;
+      const row = await this.authorizations.findByIdForUpdate(em, job.authorizationId);
+      const t = await this.transitions.apply(em, row!, { type: settledOk ? 'REVOKE_SUCCEEDED' : 'REVOKE_FAILED' }, now);
+      wroteEvent = t.wroteEvent;
+    });
+    if (wroteEvent) this.outbox.notifyCommitted();
+    if (outcome.kind === 'FAILED' && CONFIGURATION_FAILURE_CODES.has(outcome.resultCode)) {
+      this.logger.error({ msg: 'Alipay+ refused our cancelToken as misconfigured; check keys and client id. Retrying.', jobId: job.id, resultCode: outcome.resultCode });
+    } else if (outcome.kind === 'UNKNOWN') {
+      this.logger.warn({ msg: 'cancelToken unsettled; will retry with the same accessToken', jobId: job.id, reason: outcome.reason, resultCode: outcome.resultCode });
+    }
+  }
+
+  private wake(jobId: string): void {
+    const list = this.waiters.get(jobId);
+    this.waiters.delete(jobId);
+    for (const w of list ?? []) w();
+  }
+
+  /** For the revoke answer: the job as it is now. */
+  current(jobId: string): Promise<CancelTokenJobEntity | null> {
+    return this.jobs.findById(this.dataSource.manager, jobId);
+  }
+}

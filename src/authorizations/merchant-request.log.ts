@@ -1,0 +1,21 @@
+import { randomUUID } from 'node:crypto';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { MerchantRequestEntity } from './merchant-request.entity';
+
+/** Every merchant API call that reached a token, for the support timeline. Best effort: never fails the call. */
+@Injectable()
+export class MerchantRequestLog {
+  private readonly logger = new Logger(MerchantRequestLog.name);
+
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  async record(merchantId: string, authorizationId: string | null, api: string, resultStatus: string, resultCode: string, at: Date): Promise<void> {
+    try {
+      await this.dataSource.manager.insert(MerchantRequestEntity, { id: randomUUID(), merchantId, authorizationId, api, resultStatus, resultCode, receivedAt: at });
+    } catch (err) {
+      this.logger.warn({ msg: 'could not log a merchant request', err });
+    }
+  }
+}

@@ -1,0 +1,104 @@
+import { Inject, Injectable } from '@nestjs/common';
+import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { TokenVault } from '../common/crypto/token-vault';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig } from '../config/gateway-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import type { MerchantEntity } from '../merchants/merchant.entity';
+import { SubMerchantEntity } from '../merchants/sub-merchant.entity';
+import type { AuthorizationEntity } from './authorization.entity';
+import { AuthorizationRepository } from './authorization.repository';
+import { CancelTokenJobRepository } from './cancel-token-job.repository';
+import { CancelTokenWorker } from './cancel-token.worker';
+import { MerchantRequestLog } from './merchant-request.log';
+import { TokenTransitions } from './token-transitions';
+
+export interface RevokeCommand {
+  readonly merchant: MerchantEntity;
+  readonly accessToken: string;
+  readonly merchantAccountId?: string | null;
+  readonly passThroughInfo?: string | null;
+}
+
+/** S: canceled (now or before). U: Alipay+ has not settled it yet; we keep retrying. F is thrown as a DomainError. */
+export type RevokeResult = { status: 'S' } | { status: 'U' };
+
+/**
+ * A merchant's revoke: check the token is this merchant's, move it to
+ * CANCELING and open its cancelToken job in one transaction, let the worker
+ * call Alipay+ at once, and wait for the outcome within the request budget.
+ * Concurrent revokes of one token share one job, so Alipay+ sees one call.
+ */
+@Injectable()
+export class RevokeService {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+    private readonly uow: UnitOfWork,
+    private readonly authorizations: AuthorizationRepository,
+    private readonly jobs: CancelTokenJobRepository,
+    private readonly transitions: TokenTransitions,
+    private readonly worker: CancelTokenWorker,
+    private readonly requests: MerchantRequestLog,
+    private readonly vault: TokenVault,
+    private readonly clock: Clock,
+  ) {}
+
+  async revoke(cmd: RevokeCommand): Promise<RevokeResult> {
+    const hash = this.vault.lookupHash('access-token', cmd.accessToken);
+    let authorizationId: string | null = null;
+    try {
+      const opened = await this.uow.run(async (em) => {
+        const row = await this.authorizations.findByTokenHashForUpdate(em, hash);
+        if (!row || !ownedBy(row, cmd.merchant)) {
+          // Another merchant's token answers exactly like an unknown one: no existence leak.
+          throw new DomainError(ErrorCode.INVALID_ACCESS_TOKEN, 'the access token is invalid');
+        }
+        authorizationId = row.id;
+        await this.checkSubMerchant(em, cmd);
+        if (row.status === 'CANCELED') return null;
+        const now = this.clock.now();
+        await this.transitions.apply(em, row, { type: 'REVOKE_REQUESTED' }, now);
+        return this.jobs.openFor(
+          em,
+          { authorizationId: row.id, merchantId: cmd.merchant.id, merchantAccountId: cmd.merchantAccountId ?? null, passThroughInfo: cmd.passThroughInfo ?? null },
+          now,
+        );
+      });
+      if (opened === null) return await this.logged(cmd, authorizationId, { status: 'S' });
+      this.worker.kick();
+      await this.worker.waitForSettlement(opened.id, this.config.cancelToken.revokeBudgetMs);
+      const job = await this.worker.current(opened.id);
+      switch (job?.status) {
+        case 'SUCCEEDED':
+        case 'SETTLED':
+          return await this.logged(cmd, authorizationId, { status: 'S' });
+        case 'FAILED':
+          throw new DomainError(ErrorCode.PROCESS_FAIL, `Alipay+ refused the cancellation: ${job.lastResultCode ?? 'unknown'}`);
+        default:
+          return await this.logged(cmd, authorizationId, { status: 'U' });
+      }
+    } catch (err) {
+      if (err instanceof DomainError) await this.requests.record(cmd.merchant.id, authorizationId, 'revoke', 'F', err.code, this.clock.now());
+      throw err;
+    }
+  }
+
+  private async checkSubMerchant(em: EntityManager, cmd: RevokeCommand): Promise<void> {
+    if (!cmd.merchantAccountId) return;
+    const sub = await em.findOne(SubMerchantEntity, { where: { merchantId: cmd.merchant.id, merchantAccountId: cmd.merchantAccountId } });
+    if (!sub) throw new DomainError(ErrorCode.PARAM_ILLEGAL, 'merchantAccountId is not a sub-merchant of this merchant');
+    if (sub.status !== 'ACTIVE') throw new DomainError(ErrorCode.ACCESS_DENIED, 'the sub-merchant is disabled');
+  }
+
+  private async logged(cmd: RevokeCommand, authorizationId: string | null, result: RevokeResult): Promise<RevokeResult> {
+    await this.requests.record(cmd.merchant.id, authorizationId, 'revoke', result.status, result.status === 'S' ? 'SUCCESS' : 'UNKNOWN_EXCEPTION', this.clock.now());
+    return result;
+  }
+}
+
+/** A token belongs to the merchant whose referenceMerchantId it was created under. */
+export function ownedBy(row: AuthorizationEntity, merchant: MerchantEntity): boolean {
+  return row.merchantId === merchant.id || (row.merchantId === null && row.referenceMerchantId === merchant.referenceMerchantId);
+}

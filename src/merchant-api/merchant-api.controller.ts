@@ -1,0 +1,45 @@
+import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { Clock } from '../common/clock';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig } from '../config/gateway-config';
+import { sendSigned } from '../http/signed-reply';
+import { MerchantApiHandler } from './merchant-api.handler';
+
+/**
+ * Antom-compatible merchant API. The official Antom SDKs call `/ams/api/...`,
+ * or `/ams/sandbox/api/...` when the client id starts with `SANDBOX_`; both
+ * are served. Always HTTP 200 with a signed `result`, signed by the gateway's
+ * key under the caller's client id.
+ */
+@ApiTags('merchant API (Antom-compatible)')
+@Controller()
+export class MerchantApiController {
+  constructor(
+    private readonly handler: MerchantApiHandler,
+    private readonly clock: Clock,
+    @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
+  ) {}
+
+  @Post(['ams/api/v1/authorizations/revoke', 'ams/sandbox/api/v1/authorizations/revoke'])
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Revoke an access token (Antom revoke): S canceled, F with an Antom result code, U not settled yet (retry with the same accessToken)',
+  })
+  async revoke(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.send(req, reply, await this.handler.revoke(req));
+  }
+
+  @Post(['ams/api/v1/authorizations/status', 'ams/sandbox/api/v1/authorizations/status'])
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Token status: ACTIVE / CANCELING / CANCELED, cancel source and time, last callback deliveries' })
+  async status(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.send(req, reply, await this.handler.status(req));
+  }
+
+  private send(req: FastifyRequest, reply: FastifyReply, body: object) {
+    const clientId = typeof req.headers['client-id'] === 'string' ? req.headers['client-id'] : this.config.gateway.clientId;
+    return sendSigned(req, reply, { clientId, privateKey: this.config.gateway.privateKey }, body, this.clock.now());
+  }
+}

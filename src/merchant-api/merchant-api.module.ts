@@ -1,0 +1,13 @@
+import { Module } from '@nestjs/common';
+import { AuthorizationsModule } from '../authorizations/authorizations.module';
+import { MerchantApiController } from './merchant-api.controller';
+import { MerchantApiHandler } from './merchant-api.handler';
+import { MerchantInbound } from './merchant-inbound';
+import { MerchantRateLimiter } from './rate-limiter';
+
+@Module({
+  imports: [AuthorizationsModule],
+  controllers: [MerchantApiController],
+  providers: [MerchantApiHandler, MerchantInbound, MerchantRateLimiter],
+})
+export class MerchantApiModule {}
