@@ -1,4 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { AdminModule } from './admin/admin.module';
+import { SandboxSimulatorModule } from './alipayplus/simulator/sandbox-simulator.module';
 import type { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
 import { ConfigModule } from './config/config.module';
@@ -24,6 +26,8 @@ export class AppModule {
         OpsModule,
         NotificationsModule,
         MerchantApiModule,
+        AdminModule,
+        ...(config.mode === 'sandbox' ? [SandboxSimulatorModule] : []),
       ],
     };
   }

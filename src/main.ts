@@ -31,7 +31,6 @@ async function main(): Promise<void> {
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : config.http.port;
   if (config.mode === 'sandbox') {
-    config.alipayPlus.baseUrl = `http://127.0.0.1:${port}/sandbox/alipayplus`;
     log.warn(
       { sandboxDir: config.sandbox?.materialDir, alipayPlusBaseUrl: config.alipayPlus.baseUrl },
       'SANDBOX MODE: generated development keys and the built-in Alipay+ simulator are in use. ' +

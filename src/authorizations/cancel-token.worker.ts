@@ -74,6 +74,12 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     else this.schedule(0);
   }
 
+  /** One claim cycle and the attempts it started, awaited: for tests and tools that move a clock. */
+  async runOnce(): Promise<void> {
+    await this.cycle();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
   /** Resolves when the job leaves PENDING/LEASED in this instance, or after `ms` (then the caller re-reads). */
   waitForSettlement(jobId: string, ms: number): Promise<void> {
     return new Promise((resolve) => {

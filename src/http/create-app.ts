@@ -4,6 +4,8 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
+import { AlipayPlusSimulator } from '../alipayplus/simulator/alipayplus.simulator';
+import { SANDBOX_SIMULATOR_PREFIX } from '../alipayplus/simulator/sandbox-simulator.module';
 import { AppModule } from '../app.module';
 import type { Clock } from '../common/clock';
 import { AppLogger } from '../common/logging/app-logger';
@@ -59,6 +61,19 @@ export async function createApp(config: GatewayConfig, options: CreateAppOptions
     else req.log.debug(line, 'request completed');
     done();
   });
+
+  if (config.mode === 'sandbox') {
+    const simulator = app.get(AlipayPlusSimulator);
+    await fastify.register(simulator.plugin(), { prefix: SANDBOX_SIMULATOR_PREFIX });
+    // The port is known only now (PORT=0 picks one): point both directions at ourselves.
+    fastify.addHook('onListen', (done) => {
+      const address = fastify.server.address();
+      const port = typeof address === 'object' && address ? address.port : config.http.port;
+      config.alipayPlus.baseUrl = `http://127.0.0.1:${port}${SANDBOX_SIMULATOR_PREFIX}`;
+      simulator.setGatewayBaseUrl(`http://127.0.0.1:${port}`);
+      done();
+    });
+  }
 
   SwaggerModule.setup('docs', app, () => openApiDocument(app), { jsonDocumentUrl: 'docs/openapi.json' });
   return app;

@@ -68,9 +68,8 @@ describe(`merchant revoke on ${testEngine()}`, () => {
     while (!(await until())) {
       if (Date.now() > deadline) throw new Error('did not settle in time');
       clock.advance(10_000);
-      sut.app.get(CancelTokenWorker).kick();
+      await sut.app.get(CancelTokenWorker).runOnce();
       await sim.simulator.flushRetries();
-      await new Promise((r) => setTimeout(r, 20));
     }
   };
 
