@@ -1,40 +1,71 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventOutbox } from '../callbacks/event-outbox';
-import type { AuthorizationEntity } from './authorization.entity';
-import { nextTokenState, type TokenEvent, type Transition } from './token-state';
+import { AuthorizationEntity } from './authorization.entity';
+import { RevokeSettlement } from './revoke-settlement';
+import { nextTokenState, type TokenEvent, type TokenState, type Transition } from './token-state';
 
 /**
- * Applies a state-machine event to a locked authorization row and writes what
- * the transition asks for (the outbox event) with the same EntityManager, so
- * a token's change and its cancellation event commit together.
+ * Applies state-machine events to authorization rows and writes what each
+ * transition asks for (outbox events, the end of a pending revoke) with the
+ * same EntityManager, so a token's change and its cancellation event commit
+ * together.
  */
 @Injectable()
 export class TokenTransitions {
   private readonly logger = new Logger(TokenTransitions.name);
 
-  constructor(private readonly outbox: EventOutbox) {}
+  constructor(
+    private readonly outbox: EventOutbox,
+    private readonly settlement: RevokeSettlement,
+  ) {}
 
-  async apply(em: EntityManager, row: AuthorizationEntity, event: TokenEvent, now: Date): Promise<Transition & { wroteEvent: boolean }> {
-    const t = nextTokenState({ status: row.status, created: row.tokenCreatedAt !== null, cancelSource: row.cancelSource }, event);
-    if (t.ignored) this.logger.warn({ msg: 'token event ignored by the state machine', event: event.type, status: row.status });
-    if (!t.changed) return { ...t, wroteEvent: false };
-    const changes: Partial<AuthorizationEntity> = { status: t.next.status, cancelSource: t.next.cancelSource, updatedAt: now };
-    if (t.emitCancellation) changes.canceledAt = now;
-    await em.update('AuthorizationEntity', { id: row.id }, changes);
-    Object.assign(row, changes);
-    let wroteEvent = false;
-    if (t.emitCancellation) {
-      wroteEvent =
-        (await this.outbox.record(em, {
-          type: 'TOKEN_CANCELED',
-          subjectKey: row.id,
-          authorizationId: row.id,
-          merchantId: row.merchantId,
-          cancelSource: t.next.cancelSource,
-          occurredAt: now,
-        })) !== null;
+  static stateOf(row: AuthorizationEntity | null): TokenState | null {
+    return row && { status: row.status, created: row.tokenCreatedAt !== null, cancelSource: row.cancelSource };
+  }
+
+  /** Decides the transition for `row` (null: no record yet) and sets the new state on `target`, unsaved. */
+  decide(row: AuthorizationEntity | null, target: AuthorizationEntity, event: TokenEvent, now: Date): Transition {
+    const t = nextTokenState(TokenTransitions.stateOf(row), event);
+    if (t.ignored) this.logger.warn({ msg: 'token event ignored by the state machine', event: event.type, status: row?.status });
+    if (t.changed) {
+      target.status = t.next.status;
+      target.cancelSource = t.next.cancelSource;
+      target.updatedAt = now;
+      if (t.emitCancellation) target.canceledAt = now;
     }
-    return { ...t, wroteEvent };
+    return t;
+  }
+
+  /** Writes the transition's effects for a row already saved in this transaction; true when an event was written. */
+  async recordEffects(em: EntityManager, row: AuthorizationEntity, t: Transition, now: Date): Promise<boolean> {
+    let wroteEvent = false;
+    for (const type of [t.emitCancellation && 'TOKEN_CANCELED', t.emitCreated && 'TOKEN_CREATED'] as const) {
+      if (!type) continue;
+      const event = await this.outbox.record(em, {
+        type,
+        subjectKey: row.id,
+        authorizationId: row.id,
+        merchantId: row.merchantId,
+        cancelSource: type === 'TOKEN_CANCELED' ? t.next.cancelSource : null,
+        occurredAt: now,
+      });
+      wroteEvent ||= event !== null;
+    }
+    if (t.settlesRevoke) await this.settlement.settleByNotification(em, row.id, now);
+    return wroteEvent;
+  }
+
+  /** decide + save + recordEffects for an existing, locked row. */
+  async apply(em: EntityManager, row: AuthorizationEntity, event: TokenEvent, now: Date): Promise<Transition & { wroteEvent: boolean }> {
+    const t = this.decide(row, row, event, now);
+    if (!t.changed) return { ...t, wroteEvent: false };
+    await em.update(AuthorizationEntity, { id: row.id }, {
+      status: row.status,
+      cancelSource: row.cancelSource,
+      canceledAt: row.canceledAt,
+      updatedAt: now,
+    });
+    return { ...t, wroteEvent: await this.recordEffects(em, row, t, now) };
   }
 }

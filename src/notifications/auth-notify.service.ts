@@ -1,11 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable, Logger } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuthCodeEntity } from '../authorizations/auth-code.entity';
 import { AuthorizationEntity } from '../authorizations/authorization.entity';
 import { AuthorizationRepository } from '../authorizations/authorization.repository';
-import { RevokeSettlement } from '../authorizations/revoke-settlement';
-import { nextTokenState, type TokenState } from '../authorizations/token-state';
+import { TokenTransitions } from '../authorizations/token-transitions';
 import { EventOutbox } from '../callbacks/event-outbox';
 import { Clock } from '../common/clock';
 import { fingerprint } from '../common/crypto/fingerprint';
@@ -32,14 +31,12 @@ export type ApplyOutcome = 'APPLIED' | 'DUPLICATE';
  */
 @Injectable()
 export class AuthNotifyService {
-  private readonly logger = new Logger(AuthNotifyService.name);
-
   constructor(
     private readonly uow: UnitOfWork,
     private readonly authorizations: AuthorizationRepository,
     private readonly merchants: MerchantDirectory,
     private readonly outbox: EventOutbox,
-    private readonly settlement: RevokeSettlement,
+    private readonly transitions: TokenTransitions,
     private readonly vault: TokenVault,
     private readonly clock: Clock,
   ) {}
@@ -130,50 +127,20 @@ export class AuthNotifyService {
     now: Date,
   ): Promise<{ authorizationId: string; emitted: boolean }> {
     const row = await this.authorizations.findByTokenHashForUpdate(em, accessTokenHash);
-    const current: TokenState | null = row && { status: row.status, created: row.tokenCreatedAt !== null, cancelSource: row.cancelSource };
-    const t = nextTokenState(
-      current,
-      body.authorizationNotifyType === 'TOKEN_CREATED'
-        ? { type: 'TOKEN_CREATED' }
-        : { type: 'TOKEN_CANCELED', source: body.tokenCancelSource! },
-    );
-    if (t.ignored) this.logger.warn({ msg: 'authNotify ignored by the state machine', type: body.authorizationNotifyType });
-
     const record = row ?? this.newRecord(em, body, accessTokenHash, merchantId, now);
-    record.status = t.next.status;
-    record.cancelSource = t.next.cancelSource;
-    if (t.emitCancellation) record.canceledAt = now;
-    if (body.authorizationNotifyType === 'TOKEN_CREATED' && record.tokenCreatedAt === null) {
-      await this.fillCreatedDetails(em, record, body, now);
-    }
+    const t = this.transitions.decide(
+      row,
+      record,
+      body.authorizationNotifyType === 'TOKEN_CREATED' ? { type: 'TOKEN_CREATED' } : { type: 'TOKEN_CANCELED', source: body.tokenCancelSource! },
+      now,
+    );
+    // A tombstone learns its details from the late TOKEN_CREATED (the state machine keeps it canceled).
+    if (body.authorizationNotifyType === 'TOKEN_CREATED' && record.tokenCreatedAt === null) await this.fillCreatedDetails(em, record, body, now);
     record.merchantId ??= merchantId;
     record.updatedAt = now;
     if (row) await em.save(AuthorizationEntity, record);
     else await em.insert(AuthorizationEntity, record);
-
-    let emitted = false;
-    if (t.emitCancellation) {
-      emitted = (await this.outbox.record(em, {
-        type: 'TOKEN_CANCELED',
-        subjectKey: record.id,
-        authorizationId: record.id,
-        merchantId: record.merchantId,
-        cancelSource: t.next.cancelSource,
-        occurredAt: now,
-      })) !== null;
-    }
-    if (t.emitCreated) {
-      emitted =
-        (await this.outbox.record(em, {
-          type: 'TOKEN_CREATED',
-          subjectKey: record.id,
-          authorizationId: record.id,
-          merchantId: record.merchantId,
-          occurredAt: now,
-        })) !== null || emitted;
-    }
-    if (t.settlesRevoke) await this.settlement.settleByNotification(em, record.id, now);
-    return { authorizationId: record.id, emitted };
+    return { authorizationId: record.id, emitted: await this.transitions.recordEffects(em, record, t, now) };
   }
 
   private newRecord(em: EntityManager, body: AuthNotifyDto, accessTokenHash: string, merchantId: string | null, now: Date) {
