@@ -1,8 +1,31 @@
 import { Module } from '@nestjs/common';
+import { CallbackClient } from './callback.client';
+import { CallbackComposer } from './callback.composer';
+import { CallbackDispatcher } from './callback.dispatcher';
+import { CallbackMetrics } from './callback.metrics';
+import { CallbackNetworkModule } from './callback-network.module';
+import { CallbackSourceRepository } from './callback-source.repository';
+import { DeliveriesAdminController, EndpointDeliveriesAdminController } from './deliveries-admin.controller';
+import { DeliveryAdminRepository } from './delivery-admin.repository';
+import { DeliveryAdminService } from './delivery-admin.service';
+import { DeliveryRepository } from './delivery.repository';
 import { EventOutbox } from './event-outbox';
 
+/** The outbox (events and their deliveries), the dispatcher that sends them, and the operator's delivery actions. */
 @Module({
-  providers: [EventOutbox],
-  exports: [EventOutbox],
+  imports: [CallbackNetworkModule],
+  controllers: [DeliveriesAdminController, EndpointDeliveriesAdminController],
+  providers: [
+    EventOutbox,
+    DeliveryRepository,
+    CallbackSourceRepository,
+    CallbackComposer,
+    CallbackClient,
+    CallbackMetrics,
+    CallbackDispatcher,
+    DeliveryAdminRepository,
+    DeliveryAdminService,
+  ],
+  exports: [EventOutbox, CallbackDispatcher],
 })
 export class CallbacksModule {}

@@ -1,6 +1,10 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
+import { Clock } from '../common/clock';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig } from '../config/gateway-config';
+import { DeliveryRepository } from './delivery.repository';
 import { EventEntity, type EventType } from './event.entity';
 
 export interface NewEvent {
@@ -15,13 +19,21 @@ export interface NewEvent {
 }
 
 /**
- * Writes outbox events inside the caller's transaction. The dedupe key makes
- * a second write for the same subject a no-op, so replays and concurrent
- * duplicates never double a cancellation.
+ * Writes outbox events inside the caller's transaction, and fans each out to
+ * one delivery per subscribed callback endpoint in that same transaction, so
+ * an event is never stored without its deliveries (nor they without it). The
+ * dedupe key makes a second write for the same subject a no-op, so replays
+ * and concurrent duplicates never double a cancellation or its callbacks.
  */
 @Injectable()
 export class EventOutbox {
   private readonly listeners: Array<() => void> = [];
+
+  constructor(
+    private readonly deliveries: DeliveryRepository,
+    private readonly clock: Clock,
+    @Inject(GATEWAY_CONFIG) private readonly config: Pick<GatewayConfig, 'callbacks'>,
+  ) {}
 
   async record(em: EntityManager, event: NewEvent): Promise<EventEntity | null> {
     const dedupeKey = createHash('sha256').update(`${event.type}\0${event.subjectKey}`).digest('hex');
@@ -39,6 +51,8 @@ export class EventOutbox {
       createdAt: event.occurredAt,
     });
     await em.insert(EventEntity, row);
+    const firstAttemptAt = new Date(this.clock.now().getTime() + (this.config.callbacks.retryScheduleMs[0] ?? 0));
+    await this.deliveries.fanOut(em, row, firstAttemptAt);
     return row;
   }
 

@@ -19,6 +19,7 @@ export interface GatewayConfig {
   readonly signatureSkewMs: number;
   readonly logLevel: string;
   readonly cancelToken: CancelTokenConfig;
+  readonly callbacks: CallbacksConfig;
   /** Present in sandbox mode only: the keys the built-in simulator signs and verifies with. */
   readonly sandbox?: SandboxConfig;
 }
@@ -58,6 +59,30 @@ export interface CancelTokenConfig {
   readonly retryBaseMs: number;
   /** How long a merchant's revoke call waits for Alipay+ before answering U. Default 3000 ms. */
   readonly revokeBudgetMs: number;
+}
+
+/** The merchant callback dispatcher (outbox deliveries). */
+export interface CallbacksConfig {
+  /**
+   * CALLBACK_RETRY_SCHEDULE: the delay before each attempt, the first included (its length is the
+   * number of attempts), each ±20% jitter. Default `0s,2m,10m,10m,1h,2h,6h,15h` (Antom's notify schedule, ~24 h).
+   */
+  readonly retryScheduleMs: readonly number[];
+  /** CALLBACK_DISABLE_AFTER: an endpoint whose every attempt has failed for this long is disabled. Default `5d`. */
+  readonly disableAfterMs: number;
+  /** CALLBACK_TIMEOUT_MS: one attempt's whole budget (DNS, connect, request, answer). Default 10000 ms. */
+  readonly timeoutMs: number;
+  /** CALLBACK_POLL_MS: how often each instance looks for due deliveries besides being woken by commits. Default 1000 ms. */
+  readonly pollMs: number;
+  /** CALLBACK_CONCURRENCY: callback requests in flight per instance at most. Default 64. */
+  readonly concurrency: number;
+  /** CALLBACK_ENDPOINT_CONCURRENCY: requests in flight to one endpoint per instance at most. Default 4. */
+  readonly endpointConcurrency: number;
+  /**
+   * CALLBACK_ALLOW_PRIVATE_NETWORKS: CIDRs callbacks may reach despite the SSRF guard (e.g. `127.0.0.0/8,::1/128`).
+   * Default none; in sandbox mode `127.0.0.0/8,::1/128`, so local demo receivers work.
+   */
+  readonly allowPrivateNetworks: readonly string[];
 }
 
 export interface GatewaySigningConfig {

@@ -1,10 +1,12 @@
 import { createHash, hkdfSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
+import { parseDuration, parseDurationList } from '../callbacks/duration';
+import { parseCidr } from '../callbacks/ip-range';
 import { loadPrivateKey, loadPublicKey } from '../signing/signing-keys';
 import { ConfigError } from './config.error';
 import type { Environment } from './environment';
-import type { DatabaseConfig, EncryptionKey, GatewayConfig, SandboxConfig } from './gateway-config';
+import type { CallbacksConfig, DatabaseConfig, EncryptionKey, GatewayConfig, SandboxConfig } from './gateway-config';
 import { ensureSandboxMaterial } from './sandbox-material';
 
 /** Variables whose presence switches the gateway from sandbox to live mode. */
@@ -93,6 +95,8 @@ export function loadConfig(env: Environment, cwd = process.cwd()): GatewayConfig
     revokeBudgetMs: int(p, 'REVOKE_BUDGET_MS', value('REVOKE_BUDGET_MS'), 3_000, 100, 30_000),
   };
 
+  const callbacks = parseCallbacks(p, value, sandbox);
+
   p.throwIfAny();
   const sandboxConfig: SandboxConfig | undefined = material && {
     simulatorPrivateKey: loadPrivateKey(material.simulatorPrivatePem),
@@ -125,7 +129,29 @@ export function loadConfig(env: Environment, cwd = process.cwd()): GatewayConfig
     signatureSkewMs: skewSeconds * 1000,
     logLevel,
     cancelToken,
+    callbacks,
     sandbox: sandboxConfig,
+  };
+}
+
+function parseCallbacks(p: Problems, value: (name: string) => string | undefined, sandbox: boolean): CallbacksConfig {
+  const schedule = value('CALLBACK_RETRY_SCHEDULE') ?? '0s,2m,10m,10m,1h,2h,6h,15h';
+  const retryScheduleMs = parseDurationList(schedule);
+  if (!retryScheduleMs || retryScheduleMs.length > 50) p.add('CALLBACK_RETRY_SCHEDULE', 'must be 1 to 50 comma-separated durations such as 0s,2m,1h');
+  const disableAfter = value('CALLBACK_DISABLE_AFTER') ?? '5d';
+  const disableAfterMs = parseDuration(disableAfter);
+  if (disableAfterMs === null || disableAfterMs < 60_000) p.add('CALLBACK_DISABLE_AFTER', 'must be a duration of at least 1m, such as 5d or 72h');
+  const allow = (value('CALLBACK_ALLOW_PRIVATE_NETWORKS') ?? (sandbox ? '127.0.0.0/8,::1/128' : '')).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const badCidr = allow.find((c) => parseCidr(c) === null);
+  if (badCidr !== undefined) p.add('CALLBACK_ALLOW_PRIVATE_NETWORKS', `has ${badCidr}, not a CIDR such as 127.0.0.0/8 or ::1/128`);
+  return {
+    retryScheduleMs: retryScheduleMs ?? [0],
+    disableAfterMs: disableAfterMs ?? 0,
+    timeoutMs: int(p, 'CALLBACK_TIMEOUT_MS', value('CALLBACK_TIMEOUT_MS'), 10_000, 50, 120_000),
+    pollMs: int(p, 'CALLBACK_POLL_MS', value('CALLBACK_POLL_MS'), 1_000, 10, 60_000),
+    concurrency: int(p, 'CALLBACK_CONCURRENCY', value('CALLBACK_CONCURRENCY'), 64, 1, 1024),
+    endpointConcurrency: int(p, 'CALLBACK_ENDPOINT_CONCURRENCY', value('CALLBACK_ENDPOINT_CONCURRENCY'), 4, 1, 256),
+    allowPrivateNetworks: allow,
   };
 }
 

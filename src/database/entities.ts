@@ -2,6 +2,7 @@ import { AuthCodeEntity } from '../authorizations/auth-code.entity';
 import { AuthorizationEntity } from '../authorizations/authorization.entity';
 import { MerchantRequestEntity } from '../authorizations/merchant-request.entity';
 import { CancelTokenAttemptEntity, CancelTokenJobEntity } from '../authorizations/cancel-token-job.entity';
+import { DeliveryAttemptEntity, DeliveryEntity } from '../callbacks/delivery.entity';
 import { EventEntity } from '../callbacks/event.entity';
 import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
 import { MerchantEntity } from '../merchants/merchant.entity';
@@ -14,6 +15,8 @@ export const ENTITIES: Function[] = [
   AuthCodeEntity,
   NotificationEntity,
   EventEntity,
+  DeliveryEntity,
+  DeliveryAttemptEntity,
   MerchantEntity,
   SubMerchantEntity,
   CallbackEndpointEntity,

@@ -1,0 +1,23 @@
+import { Module } from '@nestjs/common';
+import { MerchantsModule } from '../merchants/merchants.module';
+import { DeliveryListController } from './deliveries/delivery-list.controller';
+import { DeliveryListService } from './deliveries/delivery-list.service';
+import { CallbackEndpointsController } from './endpoints/callback-endpoints.controller';
+import { AdminBodyGuard } from './http/admin-body.guard';
+import { AdminTokenGuard } from './http/admin-token.guard';
+import { MerchantsController } from './merchants/merchants.controller';
+import { DeliveryReadRepository } from './read-models/delivery.read-repository';
+import { TokenTimelineRepository } from './read-models/token-timeline.repository';
+import { SubMerchantsController } from './sub-merchants/sub-merchants.controller';
+import { TokenLookupService } from './tokens/token-lookup.service';
+import { TokensController } from './tokens/tokens.controller';
+
+/** The operator API under /admin/v1: bearer-token guarded, validated, documented in the OpenAPI. */
+@Module({
+  imports: [MerchantsModule],
+  controllers: [MerchantsController, SubMerchantsController, CallbackEndpointsController, TokensController, DeliveryListController],
+  // Admin controllers in other modules (e.g. the callbacks module's delivery actions) need not import this
+  // module: @AdminController brings the guards, pipe and filter, which depend on global providers only.
+  providers: [AdminTokenGuard, AdminBodyGuard, TokenTimelineRepository, DeliveryReadRepository, TokenLookupService, DeliveryListService],
+})
+export class AdminModule {}

@@ -1,0 +1,61 @@
+import { createHmac, type KeyObject } from 'node:crypto';
+import { formatSignatureHeader, signMessage } from '../signing';
+
+const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
+const WEBHOOK_SECRET_PREFIX = 'whsec_';
+
+/**
+ * notifyAuthorization-style headers signed with the gateway's key, so the
+ * Antom SDKs' `WebhookTool.checkSignature(requestUri, "POST", clientId,
+ * requestTime, signature, body, publicKey)` accepts them. Lower-case names:
+ * the Antom receiver samples read `request-time`, `client-id`, `signature`.
+ * The Request-URI is the callback URL's path plus its query, if any.
+ */
+export function antomCallbackHeaders(
+  url: URL,
+  body: Buffer,
+  signer: { clientId: string; privateKey: KeyObject },
+  requestTime: string,
+): Record<string, string> {
+  const message = { method: 'POST', path: `${url.pathname}${url.search}`, clientId: signer.clientId, time: requestTime, body };
+  return {
+    'content-type': JSON_CONTENT_TYPE,
+    'client-id': signer.clientId,
+    'request-time': requestTime,
+    signature: formatSignatureHeader(signMessage(message, signer.privateKey)),
+  };
+}
+
+/**
+ * Standard Webhooks headers: `webhook-id` (the event id: receivers dedupe on
+ * it), `webhook-timestamp` (unix seconds) and `webhook-signature`, one
+ * `v1,<base64 HMAC-SHA256>` per secret, space-separated, so a receiver still
+ * on the previous secret verifies during a rotation.
+ */
+export function standardWebhookHeaders(
+  id: string,
+  timestampSeconds: number,
+  body: Buffer,
+  secrets: readonly string[],
+): Record<string, string> {
+  const signatures = secrets.map((secret) => {
+    const mac = createHmac('sha256', webhookSecretBytes(secret));
+    mac.update(`${id}.${timestampSeconds}.`);
+    mac.update(body);
+    return `v1,${mac.digest('base64')}`;
+  });
+  return {
+    'content-type': JSON_CONTENT_TYPE,
+    'webhook-id': id,
+    'webhook-timestamp': String(timestampSeconds),
+    'webhook-signature': signatures.join(' '),
+  };
+}
+
+/** `whsec_<base64>` → the key bytes (the prefix is optional, as in the reference libraries). */
+export function webhookSecretBytes(secret: string): Buffer {
+  const b64 = secret.startsWith(WEBHOOK_SECRET_PREFIX) ? secret.slice(WEBHOOK_SECRET_PREFIX.length) : secret;
+  const bytes = Buffer.from(b64, 'base64');
+  if (bytes.length === 0) throw new Error('empty webhook secret');
+  return bytes;
+}

@@ -1,0 +1,69 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { TokenVault } from '../common/crypto/token-vault';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig } from '../config/gateway-config';
+import { callbackBody, type CallbackFacts } from './callback-payload';
+import { antomCallbackHeaders, standardWebhookHeaders } from './callback-signature';
+import type { CallbackSource } from './callback-source.repository';
+
+export interface CallbackRequest {
+  readonly url: string;
+  readonly headers: Record<string, string>;
+  /** The exact bytes signed and sent. */
+  readonly body: Buffer;
+}
+
+/**
+ * Turns a delivery's source rows into the signed request: decrypts the token
+ * or code, builds the body once, and signs those very bytes with the
+ * endpoint's scheme (ANTOM_RSA with the gateway key, or STANDARD_WEBHOOKS
+ * with the endpoint's secrets). Signed afresh on every attempt, so the
+ * request time is current and a rotated secret takes effect at once.
+ */
+@Injectable()
+export class CallbackComposer {
+  constructor(
+    @Inject(GATEWAY_CONFIG) private readonly config: Pick<GatewayConfig, 'gateway'>,
+    private readonly vault: TokenVault,
+  ) {}
+
+  compose(source: CallbackSource, now: Date): CallbackRequest {
+    const body = Buffer.from(JSON.stringify(callbackBody(this.facts(source))), 'utf8');
+    const endpoint = source.endpoint;
+    let headers: Record<string, string>;
+    if (endpoint.signingScheme === 'STANDARD_WEBHOOKS') {
+      const secrets = [endpoint.secretEnc, endpoint.previousSecretEnc].filter((s): s is string => s !== null).map((s) => this.vault.decrypt(s));
+      if (secrets.length === 0) throw new Error(`endpoint ${endpoint.id} signs with STANDARD_WEBHOOKS but has no secret`);
+      headers = standardWebhookHeaders(source.event.id, Math.floor(now.getTime() / 1000), body, secrets);
+    } else {
+      headers = antomCallbackHeaders(new URL(endpoint.url), body, this.config.gateway, now.toISOString());
+    }
+    return { url: endpoint.url, headers, body };
+  }
+
+  private facts(s: CallbackSource): CallbackFacts {
+    const a = s.authorization;
+    const c = s.authCode;
+    return {
+      eventId: s.event.id,
+      eventType: s.event.eventType,
+      occurredAt: s.event.occurredAt,
+      cancelSource: s.event.cancelSource,
+      referenceMerchantId: a?.referenceMerchantId ?? c?.referenceMerchantId ?? s.merchant?.referenceMerchantId ?? null,
+      merchantAccountId: s.subMerchant?.merchantAccountId ?? null,
+      token: a
+        ? {
+            accessToken: this.vault.decrypt(a.accessTokenEnc),
+            accessTokenExpiryTime: a.accessTokenExpiryTime,
+            customerId: a.customerId,
+            referenceAgreementId: a.referenceAgreementId,
+            userLoginId: a.userLoginId,
+            scopes: a.scopes,
+          }
+        : undefined,
+      authCode: c
+        ? { authCode: this.vault.decrypt(c.authCodeEnc), authState: c.authState, customerId: c.customerId, referenceAgreementId: c.referenceAgreementId }
+        : undefined,
+    };
+  }
+}

@@ -1,0 +1,252 @@
+import { randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
+import { performance } from 'node:perf_hooks';
+import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnApplicationBootstrap } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { Clock } from '../common/clock';
+import { RequestContext } from '../common/request-context';
+import { GATEWAY_CONFIG } from '../config/config.module';
+import type { GatewayConfig } from '../config/gateway-config';
+import { UnitOfWork } from '../database/unit-of-work';
+import type { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
+import { CallbackClient, type CallbackExchange } from './callback.client';
+import { CallbackComposer, type CallbackRequest } from './callback.composer';
+import { CallbackMetrics } from './callback.metrics';
+import { CallbackSourceRepository, type CallbackSource } from './callback-source.repository';
+import { decideDelivery, type DeliveryDecision } from './delivery-policy';
+import { storedOutcome } from './delivery.entity';
+import { DeliveryRepository, type ClaimedDelivery } from './delivery.repository';
+import { busyEndpoints, pickWithinCaps } from './endpoint-caps';
+import { EventOutbox } from './event-outbox';
+
+/** Rows looked at per claim; more are claimed in the next cycle, which runs at once. */
+const CLAIM_BATCH = 32;
+const DISABLED: CallbackExchange = { result: { kind: 'error', errorClass: 'ENDPOINT_DISABLED' }, responseBody: null, detail: 'the endpoint is disabled or gone' };
+
+/**
+ * Delivers the outbox to merchants' callback URLs, in every instance: claims
+ * due deliveries in short transactions (leases), sends outside any
+ * transaction, completes each with a fenced update plus its attempt row.
+ * Woken after each commit that wrote events, polling as the backstop. A
+ * global cap and a per-endpoint cap keep a slow endpoint from starving the rest.
+ */
+@Injectable()
+export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplicationShutdown {
+  private readonly logger = new Logger(CallbackDispatcher.name);
+  readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`.slice(0, 64);
+  private readonly settings: GatewayConfig['callbacks'];
+  /** Longer than one attempt can take (its whole exchange is bounded by the timeout), with room to record it. */
+  private readonly leaseMs: number;
+  private timer: NodeJS.Timeout | undefined;
+  private cycles: Promise<void> = Promise.resolve();
+  /** A polling-loop cycle is under way; a kick then asks for another right after it. */
+  private looping = false;
+  private again = false;
+  private stopped = false;
+  private readonly inFlight = new Map<string, Promise<void>>();
+  private readonly perEndpoint = new Map<string, number>();
+
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Inject(GATEWAY_CONFIG) config: GatewayConfig,
+    private readonly uow: UnitOfWork,
+    private readonly deliveries: DeliveryRepository,
+    private readonly sources: CallbackSourceRepository,
+    private readonly composer: CallbackComposer,
+    private readonly client: CallbackClient,
+    private readonly outbox: EventOutbox,
+    private readonly clock: Clock,
+    private readonly metrics: CallbackMetrics,
+  ) {
+    this.settings = config.callbacks;
+    this.leaseMs = 2 * this.settings.timeoutMs + 30_000;
+  }
+
+  onApplicationBootstrap(): void {
+    const em = this.dataSource.manager;
+    this.metrics.watchQueue(() => this.deliveries.countQueued(em), () => this.deliveries.oldestDueSeconds(em, this.clock.now()));
+    this.outbox.onCommitted(() => this.kick());
+    this.schedule(0);
+  }
+
+  /** Stops claiming, lets in-flight sends finish (bounded); anything still leased is freed by a reaper later. */
+  async beforeApplicationShutdown(): Promise<void> {
+    this.stopped = true;
+    clearTimeout(this.timer);
+    await this.cycles;
+    let timer: NodeJS.Timeout | undefined;
+    const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.timeoutMs + 2_000)));
+    await Promise.race([Promise.allSettled([...this.inFlight.values()]), bound]);
+    clearTimeout(timer);
+  }
+
+  /** Claims now (after a commit that wrote events), instead of waiting for the next poll. */
+  kick(): void {
+    if (this.stopped) return;
+    if (this.looping) this.again = true;
+    else this.schedule(0);
+  }
+
+  /** One claim cycle now, then waits for every send it started: lets tests step a ManualClock without sleeping. */
+  async runOnce(): Promise<void> {
+    await this.runCycle();
+    await Promise.allSettled([...this.inFlight.values()]);
+  }
+
+  private schedule(ms: number): void {
+    clearTimeout(this.timer);
+    if (this.stopped) return;
+    // Detached from whichever request kicked it, so its log lines do not carry that request's id.
+    this.timer = RequestContext.detached(() =>
+      setTimeout(() => {
+        this.looping = true;
+        void this.runCycle().finally(() => {
+          this.looping = false;
+          const now = this.again;
+          this.again = false;
+          if (!this.stopped) this.schedule(now ? 0 : this.settings.pollMs);
+        });
+      }, ms),
+    );
+    this.timer.unref();
+  }
+
+  /** Cycles run one at a time, so the caps are counted against one consistent in-flight set. */
+  private runCycle(): Promise<void> {
+    const next = this.cycles.then(() => (this.stopped ? undefined : this.cycle()));
+    this.cycles = next.catch(() => undefined);
+    return next;
+  }
+
+  private async cycle(): Promise<void> {
+    try {
+      const now = this.clock.now();
+      await this.uow.run((em) => this.deliveries.reapExpired(em, now, [...this.inFlight.keys()]));
+      const free = this.settings.concurrency - this.inFlight.size;
+      if (free <= 0) return;
+      const limit = Math.min(free, CLAIM_BATCH);
+      const busy = busyEndpoints(this.perEndpoint, this.settings.endpointConcurrency);
+      const { claims, more } = await this.uow.run(async (em) => {
+        const due = await this.deliveries.findDue(em, now, limit, busy);
+        const { take, held } = pickWithinCaps(due, this.perEndpoint, this.settings.endpointConcurrency);
+        return { claims: await this.deliveries.lease(em, take, this.owner, now, this.leaseMs), more: held.length > 0 || due.length === limit };
+      });
+      for (const claim of claims) this.start(claim);
+      // Held-back rows or a full batch: look again at once (busy endpoints are then skipped in SQL).
+      if (more) this.again = true;
+    } catch (err) {
+      this.logger.error({ msg: 'callback claim cycle failed; will retry', err });
+    }
+  }
+
+  private start(claim: ClaimedDelivery): void {
+    const { id, endpointId } = claim.delivery;
+    this.perEndpoint.set(endpointId, (this.perEndpoint.get(endpointId) ?? 0) + 1);
+    const p = this.attempt(claim).finally(() => {
+      this.inFlight.delete(id);
+      const n = (this.perEndpoint.get(endpointId) ?? 1) - 1;
+      if (n <= 0) this.perEndpoint.delete(endpointId);
+      else this.perEndpoint.set(endpointId, n);
+      this.kick();
+    });
+    this.inFlight.set(id, p);
+  }
+
+  private async attempt(claim: ClaimedDelivery): Promise<void> {
+    const delivery = claim.delivery;
+    try {
+      const source = await this.sources.load(this.dataSource.manager, delivery);
+      const startedAt = this.clock.now();
+      const t0 = performance.now();
+      let exchange = DISABLED;
+      if (source && source.endpoint.status === 'ACTIVE') exchange = await this.send(source, startedAt);
+      const durationMs = Math.round(performance.now() - t0);
+      const decision = decideDelivery({
+        attemptNo: delivery.attemptCount + 1,
+        result: exchange.result,
+        now: this.clock.now(),
+        random: Math.random,
+        scheduleMs: this.settings.retryScheduleMs,
+        endpointFailingSince: source?.endpoint.failingSince ?? null,
+        disableAfterMs: this.settings.disableAfterMs,
+      });
+      await this.complete(claim, source?.endpoint ?? null, exchange, decision, startedAt, durationMs);
+    } catch (err) {
+      this.logger.error({ msg: 'callback attempt failed; the lease will expire and it will run again', deliveryId: delivery.id, err });
+    }
+  }
+
+  private async send(source: CallbackSource, now: Date): Promise<CallbackExchange> {
+    let request: CallbackRequest;
+    try {
+      request = this.composer.compose(source, now);
+    } catch (err) {
+      // A failed attempt on the record, on the schedule, rather than a silent loop of expiring leases.
+      this.logger.error({ msg: 'callback could not be built or signed; check the encryption keys and the endpoint secret', endpointId: source.endpoint.id, err });
+      return { result: { kind: 'error', errorClass: 'COMPOSE_FAILED' }, responseBody: null, detail: 'the callback could not be built or signed' };
+    }
+    return this.client.post(request.url, request.headers, request.body);
+  }
+
+  private async complete(
+    claim: ClaimedDelivery,
+    endpoint: CallbackEndpointEntity | null,
+    exchange: CallbackExchange,
+    decision: DeliveryDecision,
+    startedAt: Date,
+    durationMs: number,
+  ): Promise<void> {
+    const delivery = claim.delivery;
+    const httpStatus = exchange.result.kind === 'answer' ? exchange.result.httpStatus : null;
+    let disabled = false;
+    let cascaded = 0;
+    const stillOurs = await this.uow.run(async (em) => {
+      const now = this.clock.now();
+      const status = decision.outcome === 'SUCCEEDED' ? 'DELIVERED' : decision.outcome === 'RETRY' ? 'PENDING' : 'FAILED';
+      const lastError = decision.errorClass && `${decision.errorClass}: ${exchange.detail ?? ''}`;
+      if (!(await this.deliveries.complete(em, claim, { status, nextAttemptAt: decision.nextAttemptAt, lastHttpStatus: httpStatus, lastError }, now))) {
+        return false;
+      }
+      await this.deliveries.recordAttempt(em, {
+        deliveryId: delivery.id,
+        startedAt,
+        durationMs,
+        httpStatus,
+        responseBody: exchange.responseBody,
+        errorClass: decision.errorClass,
+        outcome: storedOutcome(decision.outcome),
+      });
+      if (!endpoint) return true;
+      const change = decision.endpoint;
+      if (change.kind === 'HEALTHY') await this.deliveries.markEndpointHealthy(em, endpoint.id);
+      if (change.kind === 'FAILING') await this.deliveries.markEndpointFailing(em, endpoint.id, change.since);
+      if (change.kind === 'DISABLE') {
+        disabled = await this.deliveries.disableEndpoint(em, endpoint.id, change.reason, now);
+        if (disabled) cascaded = await this.deliveries.failPending(em, endpoint.id, `ENDPOINT_DISABLED: ${change.reason}`, now);
+      }
+      return true;
+    });
+    if (!stillOurs) {
+      // Our lease ran out and another owner (or an operator) took the row: its result stands, not ours.
+      this.logger.warn({ msg: 'callback attempt fenced out; result discarded', deliveryId: delivery.id, outcome: decision.outcome });
+      return;
+    }
+    this.metrics.count(decision.outcome);
+    this.metrics.count('ENDPOINT_DISABLED', cascaded);
+    this.metrics.attemptSeconds.observe({ outcome: decision.outcome }, durationMs / 1000);
+    const where = { deliveryId: delivery.id, eventId: delivery.eventId, endpointId: delivery.endpointId, errorClass: decision.errorClass, httpStatus };
+    if (disabled && decision.endpoint.kind === 'DISABLE') {
+      this.logger.error({
+        msg: 'callback endpoint DISABLED; its waiting deliveries failed. Fix the receiver, re-enable the endpoint, then recover them (POST /admin/v1/endpoints/{id}/recover)',
+        ...where,
+        reason: decision.endpoint.reason,
+        failedDeliveries: cascaded,
+      });
+    } else if (decision.outcome === 'FAILED' && decision.errorClass !== 'ENDPOINT_DISABLED') {
+      this.logger.error({ msg: 'callback delivery FAILED after its last scheduled attempt', ...where, attempts: delivery.attemptCount + 1 });
+    } else if (decision.outcome === 'RETRY') {
+      this.logger.warn({ msg: 'callback attempt failed; will retry', ...where, nextAttemptAt: decision.nextAttemptAt });
+    }
+  }
+}

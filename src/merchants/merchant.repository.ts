@@ -1,0 +1,39 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
+import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import type { PageRequest } from './keyset-page';
+import { isUniqueViolation, newestFirst } from './keyset.query';
+import { MerchantEntity } from './merchant.entity';
+
+/** Data access for merchants. No rules here: MerchantService decides. */
+@Injectable()
+export class MerchantRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  findById(id: string, em: EntityManager = this.dataSource.manager): Promise<MerchantEntity | null> {
+    return em.findOne(MerchantEntity, { where: { id } });
+  }
+
+  /** Merchants already holding either unique id, to name the one that collides. */
+  findClashing(em: EntityManager, referenceMerchantId: string, clientId: string): Promise<MerchantEntity[]> {
+    return em.find(MerchantEntity, { where: [{ referenceMerchantId }, { clientId }], select: { id: true, referenceMerchantId: true, clientId: true } });
+  }
+
+  page(page: PageRequest): Promise<MerchantEntity[]> {
+    return newestFirst(this.dataSource.manager.createQueryBuilder(MerchantEntity, 'm'), 'm', page).getMany();
+  }
+
+  async insert(em: EntityManager, row: MerchantEntity): Promise<void> {
+    try {
+      await em.insert(MerchantEntity, row);
+    } catch (err) {
+      if (isUniqueViolation(err)) throw new DomainError(ErrorCode.CONFLICT, 'a merchant with this referenceMerchantId or clientId already exists');
+      throw err;
+    }
+  }
+
+  async update(em: EntityManager, id: string, changes: Partial<MerchantEntity>): Promise<void> {
+    await em.update(MerchantEntity, { id }, changes);
+  }
+}
