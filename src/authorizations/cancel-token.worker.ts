@@ -153,6 +153,9 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     let wroteEvent = false;
     await this.uow.run(async (em) => {
       const now = this.clock.now();
+      // Authorization first, then the job: the same order as a TOKEN_CANCELED notification
+      // settling this job, so the two never deadlock on MySQL.
+      const row = settles(outcome) ? await this.authorizations.findByIdForUpdate(em, job.authorizationId) : null;
       await this.jobs.recordAttempt(em, {
         jobId: job.id,
         attemptNo: job.attemptCount + 1,
@@ -173,7 +176,6 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
       const stillOurs = await this.jobs.complete(em, claim, { status, nextAttemptAt, resultStatus, resultCode: outcome.resultCode }, now);
       // Fenced out: a TOKEN_CANCELED notification settled the job meanwhile, or our lease expired.
       if (!stillOurs || status === 'PENDING') return;
-      const row = await this.authorizations.findByIdForUpdate(em, job.authorizationId);
       const t = await this.transitions.apply(em, row!, { type: settledOk ? 'REVOKE_SUCCEEDED' : 'REVOKE_FAILED' }, now);
       wroteEvent = t.wroteEvent;
     });
@@ -195,4 +197,9 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
   current(jobId: string): Promise<CancelTokenJobEntity | null> {
     return this.jobs.findById(this.dataSource.manager, jobId);
   }
+}
+
+/** Whether an outcome can end the job (and so change the token): S, or any F. */
+function settles(outcome: CancelTokenOutcome): boolean {
+  return outcome.kind !== 'UNKNOWN';
 }

@@ -5,6 +5,7 @@ import { Clock } from '../common/clock';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { DeliveryRepository } from './delivery.repository';
+import { insertIfAbsent } from '../database/insert-if-absent';
 import { EventEntity, type EventType } from './event.entity';
 
 export interface NewEvent {
@@ -37,8 +38,6 @@ export class EventOutbox {
 
   async record(em: EntityManager, event: NewEvent): Promise<EventEntity | null> {
     const dedupeKey = createHash('sha256').update(`${event.type}\0${event.subjectKey}`).digest('hex');
-    const existing = await em.findOne(EventEntity, { where: { dedupeKey }, select: { id: true } });
-    if (existing) return null;
     const row = em.create(EventEntity, {
       id: randomUUID(),
       eventType: event.type,
@@ -50,7 +49,23 @@ export class EventOutbox {
       occurredAt: event.occurredAt,
       createdAt: event.occurredAt,
     });
-    await em.insert(EventEntity, row);
+    const inserted = await insertIfAbsent(
+      em,
+      'events',
+      {
+        id: row.id,
+        event_type: row.eventType,
+        dedupe_key: dedupeKey,
+        authorization_id: row.authorizationId,
+        auth_code_id: row.authCodeId,
+        merchant_id: row.merchantId,
+        cancel_source: row.cancelSource,
+        occurred_at: row.occurredAt,
+        created_at: row.createdAt,
+      },
+      'dedupe_key',
+    );
+    if (!inserted) return null;
     const firstAttemptAt = new Date(this.clock.now().getTime() + (this.config.callbacks.retryScheduleMs[0] ?? 0));
     await this.deliveries.fanOut(em, row, firstAttemptAt);
     return row;

@@ -41,6 +41,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     timezone: 'Z',
     poolSize: db.poolSize,
     connectTimeout: CONNECT_TIMEOUT_MS,
-    extra: { waitForConnections: true, enableKeepAlive: true },
+    // trace: false spares mysql2 a captured stack per query (5% of the CPU on the authNotify path).
+    extra: { waitForConnections: true, enableKeepAlive: true, trace: false },
   };
 }

@@ -36,7 +36,9 @@ export class UnitOfWork {
   private async withRetry<T>(work: (em: EntityManager) => Promise<T>, retryDuplicates: boolean): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.dataSource.transaction(work);
+        // READ COMMITTED: REPEATABLE READ's gap locks on a not-yet-existing token hash make two
+        // concurrent first notifications of new tokens deadlock; the unique keys keep us correct.
+        return await this.dataSource.transaction('READ COMMITTED', work);
       } catch (err) {
         const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
         const retryable = code !== undefined && (RETRYABLE_MYSQL_ERRORS.has(code) || (retryDuplicates && code === 'ER_DUP_ENTRY'));

@@ -1,6 +1,7 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, type EntityManager } from 'typeorm';
 import { AuthCodeEntity } from '../authorizations/auth-code.entity';
 import { AuthorizationEntity } from '../authorizations/authorization.entity';
 import { AuthorizationRepository } from '../authorizations/authorization.repository';
@@ -9,6 +10,7 @@ import { EventOutbox } from '../callbacks/event-outbox';
 import { Clock } from '../common/clock';
 import { fingerprint } from '../common/crypto/fingerprint';
 import { TokenVault } from '../common/crypto/token-vault';
+import { insertIfAbsent } from '../database/insert-if-absent';
 import { UnitOfWork } from '../database/unit-of-work';
 import { MerchantDirectory } from '../merchants/merchant-directory';
 import type { AuthNotifyDto } from './auth-notify.dto';
@@ -31,7 +33,10 @@ export type ApplyOutcome = 'APPLIED' | 'DUPLICATE';
  */
 @Injectable()
 export class AuthNotifyService {
+  private readonly logger = new Logger(AuthNotifyService.name);
+
   constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly uow: UnitOfWork,
     private readonly authorizations: AuthorizationRepository,
     private readonly merchants: MerchantDirectory,
@@ -44,10 +49,24 @@ export class AuthNotifyService {
   async apply(n: ReceivedNotification): Promise<ApplyOutcome> {
     const outcome = await this.uow.run((em) => this.applyIn(em, n), { retryOnDuplicateKey: true });
     if (outcome.wroteEvent) this.outbox.notifyCommitted();
+    if (outcome.dedupeKey) await this.countDuplicate(outcome.dedupeKey);
     return outcome.result;
   }
 
-  private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; wroteEvent: boolean }> {
+  /**
+   * Outside the transaction: bumping the counter under the duplicate's shared
+   * key lock would deadlock concurrent twins (S→X upgrades). It is a support
+   * statistic; the notification itself is already safe.
+   */
+  private async countDuplicate(dedupeKey: string): Promise<void> {
+    try {
+      await this.dataSource.manager.update(NotificationEntity, { dedupeKey }, { duplicateCount: () => 'duplicate_count + 1', lastReceivedAt: this.clock.now() });
+    } catch (err) {
+      this.logger.warn({ msg: 'could not count a duplicate notification', err });
+    }
+  }
+
+  private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; wroteEvent: boolean; dedupeKey?: string }> {
     const now = this.clock.now();
     const body = n.body;
     const subjectHash =
@@ -56,27 +75,28 @@ export class AuthNotifyService {
         : this.vault.lookupHash('access-token', body.accessToken!);
     const dedupeKey = sha256(`${body.authorizationNotifyType}\0${subjectHash}\0${body.tokenCancelSource ?? ''}`);
 
-    const known = await em.findOne(NotificationEntity, { where: { dedupeKey }, select: { id: true } });
-    if (known) {
-      await em.update(NotificationEntity, { id: known.id }, { duplicateCount: () => 'duplicate_count + 1', lastReceivedAt: now });
-      return { result: 'DUPLICATE', wroteEvent: false };
-    }
-    const notification = em.create(NotificationEntity, {
-      id: randomUUID(),
-      notifyType: body.authorizationNotifyType,
-      dedupeKey,
-      subjectHash,
-      authorizationId: null,
-      clientId: n.clientId,
-      requestTime: n.requestTime,
-      redactedBody: JSON.stringify(redact(body)),
-      outcome: 'APPLIED',
-      duplicateCount: 0,
-      receivedAt: now,
-      lastReceivedAt: now,
-    });
-    // The unique dedupe key makes a concurrent twin wait here, then fail and retry as a duplicate.
-    await em.insert(NotificationEntity, notification);
+    const notificationId = randomUUID();
+    // One statement decides first-or-duplicate; a concurrent twin waits on the unique key, then sees ours.
+    const fresh = await insertIfAbsent(
+      em,
+      'notifications',
+      {
+        id: notificationId,
+        notify_type: body.authorizationNotifyType,
+        dedupe_key: dedupeKey,
+        subject_hash: subjectHash,
+        authorization_id: null,
+        client_id: n.clientId,
+        request_time: n.requestTime,
+        redacted_body: JSON.stringify(redact(body)),
+        outcome: 'APPLIED',
+        duplicate_count: 0,
+        received_at: now,
+        last_received_at: now,
+      },
+      'dedupe_key',
+    );
+    if (!fresh) return { result: 'DUPLICATE', wroteEvent: false, dedupeKey };
 
     const merchantId = body.referenceMerchantId ? await this.merchants.idForReference(em, body.referenceMerchantId) : null;
     let wroteEvent: boolean;
@@ -84,7 +104,7 @@ export class AuthNotifyService {
       wroteEvent = await this.authCodeCreated(em, body, subjectHash, merchantId, now);
     } else {
       const { authorizationId, emitted } = await this.tokenChanged(em, body, subjectHash, merchantId, now);
-      await em.update(NotificationEntity, { id: notification.id }, { authorizationId });
+      await em.update(NotificationEntity, { id: notificationId }, { authorizationId });
       wroteEvent = emitted;
     }
     return { result: 'APPLIED', wroteEvent };
@@ -127,7 +147,8 @@ export class AuthNotifyService {
     now: Date,
   ): Promise<{ authorizationId: string; emitted: boolean }> {
     const row = await this.authorizations.findByTokenHashForUpdate(em, accessTokenHash);
-    const record = row ?? this.newRecord(em, body, accessTokenHash, merchantId, now);
+    // A copy, so the update writes only what changed.
+    const record = row ? Object.assign(new AuthorizationEntity(), row) : this.newRecord(em, body, accessTokenHash, merchantId, now);
     const t = this.transitions.decide(
       row,
       record,
@@ -138,7 +159,7 @@ export class AuthNotifyService {
     if (body.authorizationNotifyType === 'TOKEN_CREATED' && record.tokenCreatedAt === null) await this.fillCreatedDetails(em, record, body, now);
     record.merchantId ??= merchantId;
     record.updatedAt = now;
-    if (row) await em.save(AuthorizationEntity, record);
+    if (row) await em.update(AuthorizationEntity, { id: record.id }, changedColumns(row, record));
     else await em.insert(AuthorizationEntity, record);
     return { authorizationId: record.id, emitted: await this.transitions.recordEffects(em, record, t, now) };
   }
@@ -177,6 +198,17 @@ export class AuthNotifyService {
       record.authCodeId = (await this.authorizations.findAuthCodeForAgreement(em, body.referenceAgreementId))?.id ?? null;
     }
   }
+}
+
+/** The columns a notification changed on an existing row (save() would re-read the row first). */
+function changedColumns(before: AuthorizationEntity, after: AuthorizationEntity): Partial<AuthorizationEntity> {
+  const changes: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(after)) {
+    const old = (before as unknown as Record<string, unknown>)[key];
+    const same = value instanceof Date && old instanceof Date ? value.getTime() === old.getTime() : value === old;
+    if (!same && key !== 'id') changes[key] = value;
+  }
+  return changes as Partial<AuthorizationEntity>;
 }
 
 function ids(body: AuthNotifyDto) {

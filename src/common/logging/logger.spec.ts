@@ -42,4 +42,18 @@ describe(createRootLogger.name, () => {
     expect(text).not.toContain('signature=abc');
     expect(text).not.toContain('Bearer xyz');
   });
+
+  it('keeps SQL and its parameters out of logged database errors', () => {
+    const { sut, lines } = capture();
+    const err = Object.assign(new Error('Duplicate entry'), {
+      query: 'INSERT INTO authorizations (access_token_enc) VALUES (?)',
+      parameters: ['v1.k1.SECRETCIPHERTEXT'],
+      driverError: { code: 'ER_DUP_ENTRY', sql: "INSERT INTO authorizations VALUES ('v1.k1.SECRETCIPHERTEXT')" },
+    });
+    sut.error({ err }, 'failed');
+    const text = JSON.stringify(lines[0]);
+    expect(text).not.toContain('SECRETCIPHERTEXT');
+    expect(text).toContain('ER_DUP_ENTRY');
+    expect(text).toContain('Duplicate entry');
+  });
 });

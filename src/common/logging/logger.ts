@@ -41,6 +41,7 @@ export function createRootLogger(level: string, destination?: pino.DestinationSt
       errorKey: 'err',
       timestamp: pino.stdTimeFunctions.isoTime,
       formatters: { level: (label) => ({ level: label }) },
+      serializers: { err: serializeError },
       redact: {
         paths: REDACT_PATHS,
         censor: (value) => (typeof value === 'string' ? `[redacted ${fingerprint(value)}]` : '[redacted]'),
@@ -48,4 +49,19 @@ export function createRootLogger(level: string, destination?: pino.DestinationSt
     },
     destination,
   );
+}
+
+/**
+ * Errors with their stack, minus what a database error carries of our data:
+ * TypeORM's `query`/`parameters` and the driver's `sql` hold encrypted tokens,
+ * hashes and customer ids.
+ */
+export function serializeError(err: unknown): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...(pino.stdSerializers.err(err as Error) as unknown as Record<string, unknown>) };
+  for (const key of ['query', 'parameters', 'sql']) delete out[key];
+  if (out.driverError && typeof out.driverError === 'object') {
+    const { sql: _sql, ...driver } = out.driverError as Record<string, unknown>;
+    out.driverError = driver;
+  }
+  return out;
 }
