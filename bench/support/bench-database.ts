@@ -1,0 +1,152 @@
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { createConnection } from 'mysql2/promise';
+import { repoRoot } from './bench-keys';
+
+export type Engine = 'sqlite' | 'mariadb';
+
+/**
+ * A database of the bench's own, read and written directly (not through the
+ * gateway) to seed rows and to check what the gateway stored.
+ */
+export interface BenchDatabase {
+  readonly engine: Engine;
+  /** DATABASE_URL for the gateway. */
+  readonly url: string;
+  /** Where it is, for the report (no password). */
+  readonly label: string;
+  /** One number from a `SELECT <expr> AS n …` query. */
+  scalar(sql: string): Promise<number>;
+  exec(sql: string, params: unknown[]): Promise<void>;
+  /** A server-wide status counter (MariaDB `SHOW GLOBAL STATUS`, e.g. Innodb_deadlocks); null on SQLite. */
+  globalStatus(name: string): Promise<number | null>;
+  drop(): Promise<void>;
+}
+
+export async function createSqliteDatabase(): Promise<BenchDatabase> {
+  const dir = mkdtempSync(join(tmpdir(), 'acqp-bench-sqlite-'));
+  const path = join(dir, 'gateway.sqlite');
+  const withDb = <T>(fn: (db: Database.Database) => T): T => {
+    // WAL lets this reader run beside the gateway's writer; busy_timeout rides out its commits.
+    const db = new Database(path, { fileMustExist: true, timeout: 10_000 });
+    try {
+      return fn(db);
+    } finally {
+      db.close();
+    }
+  };
+  return {
+    engine: 'sqlite',
+    url: `sqlite:${path}`,
+    label: path,
+    scalar: async (sql) => Number((withDb((db) => db.prepare(sql).get()) as { n: number | bigint | null }).n ?? 0),
+    exec: async (sql, params) => {
+      withDb((db) => db.prepare(sql).run(...params));
+    },
+    globalStatus: async () => null,
+    drop: async () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/** A fresh `acqp_bench_<random>` database on the server of `serverUrl` (the acqp user may create acqp_*). */
+export async function createMariadbDatabase(serverUrl: string): Promise<BenchDatabase> {
+  const name = `acqp_bench_${randomBytes(5).toString('hex')}`;
+  const admin = await createConnection({ uri: serverUrl, connectTimeout: 5_000 });
+  try {
+    await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(serverUrl);
+  url.pathname = `/${name}`;
+  const withConn = async <T>(fn: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<T>): Promise<T> => {
+    const c = await createConnection({ uri: url.toString(), connectTimeout: 5_000, timezone: 'Z' });
+    try {
+      return await fn(c);
+    } finally {
+      await c.end();
+    }
+  };
+  return {
+    engine: 'mariadb',
+    url: url.toString(),
+    label: `${url.host}/${name}`,
+    scalar: (sql) =>
+      withConn(async (c) => {
+        const [rows] = await c.query(sql);
+        return Number((rows as Array<{ n: unknown }>)[0]?.n ?? 0);
+      }),
+    exec: (sql, params) =>
+      withConn(async (c) => {
+        await c.execute(sql, params as never[]);
+      }),
+    globalStatus: (statusName) =>
+      withConn(async (c) => {
+        const [rows] = await c.query('SHOW GLOBAL STATUS LIKE ?', [statusName]);
+        const value = (rows as Array<{ Value?: string }>)[0]?.Value;
+        return value === undefined ? null : Number(value);
+      }),
+    drop: async () => {
+      const c = await createConnection({ uri: serverUrl, connectTimeout: 5_000 });
+      try {
+        await c.query(`DROP DATABASE IF EXISTS \`${name}\``);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
+
+function runScript(args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    execFile(join(repoRoot(), 'scripts', 'mariadb.sh'), args, { timeout: timeoutMs }, (err, stdout, stderr) => {
+      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
+      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
+    });
+  });
+}
+
+/**
+ * The MariaDB server URL when one answers (`scripts/mariadb.sh status`), after
+ * starting it with `scripts/mariadb.sh start` when `start` is set; null when
+ * none is running and none was to be started.
+ */
+export async function mariadbServer(start: boolean): Promise<{ url: string } | { url: null; why: string }> {
+  if (start) {
+    const started = await runScript(['start'], 600_000);
+    if (started.code !== 0) return { url: null, why: `scripts/mariadb.sh start failed (exit ${started.code}): ${started.stderr.trim().split('\n').pop()}` };
+    return { url: started.stdout.trim().split('\n').pop()! };
+  }
+  const status = await runScript(['status'], 30_000);
+  if (status.code !== 0) return { url: null, why: 'scripts/mariadb.sh status: not running' };
+  const url = await runScript(['url'], 10_000);
+  return { url: url.stdout.trim() };
+}
+
+/** `YYYY-MM-DD HH:mm:ss.SSS` in UTC: how TypeORM writes a datetime on both engines. */
+export function sqlTime(d: Date): string {
+  return d.toISOString().replace('T', ' ').replace('Z', '');
+}
+
+/** MariaDB statement counters (SHOW GLOBAL STATUS) the benches read around a timed phase. */
+export const STATEMENT_COUNTERS = ['Questions', 'Com_select', 'Com_insert', 'Com_update', 'Com_begin', 'Com_commit', 'Com_rollback'];
+
+/**
+ * Server-wide MariaDB counters: statements by kind, InnoDB deadlocks and
+ * row-lock waits, and Uptime (a restart in between makes deltas meaningless).
+ * Null on SQLite. Anything else using the server counts too.
+ */
+export async function serverCounters(db: BenchDatabase | undefined): Promise<Record<string, number> | null> {
+  if (!db || db.engine !== 'mariadb') return null;
+  const out: Record<string, number> = {};
+  for (const name of [...STATEMENT_COUNTERS, 'Innodb_deadlocks', 'Innodb_row_lock_waits', 'Uptime']) {
+    const v = await db.globalStatus(name);
+    if (v === null) return null;
+    out[name] = v;
+  }
+  return out;
+}
