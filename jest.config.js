@@ -1,5 +1,6 @@
-// Two tiers: unit specs beside the code, and e2e/medium tests under test/ that
-// start the real app on a real port against a real database.
+// Three tiers: unit specs beside the code, and e2e/medium tests under test/ that
+// start the real app on a real port against a real database, and fault tests
+// that kill and restart the compiled gateway (test/faults).
 const common = {
   testEnvironment: 'node',
   transform: { '\\.(ts|js|mjs)$': '<rootDir>/test/support/esm-transformer.js' },
@@ -16,7 +17,17 @@ module.exports = {
       displayName: 'e2e',
       rootDir: '.',
       testMatch: ['<rootDir>/test/**/*.e2e-spec.ts'],
-      testTimeout: 60000,
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout.ts'],
+    },
+    {
+      // Fault tests: the compiled gateway as child processes, killed and restarted (npm run test:faults).
+      ...common,
+      displayName: 'faults',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
+      testTimeout: 180000,
+      // Jest 30 ignores a project's testTimeout (only the global one counts): this file sets it.
+      setupFilesAfterEnv: ['<rootDir>/test/faults/support/jest-timeout.ts'],
     },
   ],
 };

@@ -6,6 +6,7 @@ import type { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
 import { ConfigModule } from './config/config.module';
 import type { GatewayConfig } from './config/gateway-config';
+import { ConsoleModule } from './console/console.module';
 import { DatabaseModule } from './database/database.module';
 import { MerchantApiModule } from './merchant-api/merchant-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
@@ -29,6 +30,7 @@ export class AppModule {
         NotificationsModule,
         MerchantApiModule,
         AdminModule,
+        ConsoleModule,
         ...(config.mode === 'sandbox' ? [SandboxSimulatorModule] : []),
       ],
     };
