@@ -27,7 +27,7 @@ module.exports = {
       testMatch: ['<rootDir>/test/faults/**/*.fault-spec.ts'],
       testTimeout: 180000,
       // Jest 30 ignores a project's testTimeout (only the global one counts): this file sets it.
-      setupFilesAfterEnv: ['<rootDir>/test/faults/support/jest-timeout.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout-faults.ts'],
     },
   ],
 };
