@@ -25,7 +25,7 @@ export class AuthorizationEntity {
   @Column({ name: 'psp_id', type: 'varchar', length: 64, nullable: true }) pspId: string | null;
   @Column({ name: 'user_login_id', type: 'varchar', length: 64, nullable: true }) userLoginId: string | null;
   /** Space-separated scopes, e.g. `AGREEMENT_PAY USER_LOGIN_ID`. */
-  @Column({ type: 'varchar', length: 512, nullable: true }) scopes: string | null;
+  @Column({ type: 'text', nullable: true }) scopes: string | null;
   /** `walletForAccountBinding` as JSON text. */
   @Column({ type: 'text', nullable: true }) wallet: string | null;
   @TimeColumn('access_token_expiry_time', { nullable: true }) accessTokenExpiryTime: Date | null;

@@ -1,6 +1,50 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
-import { IsNotEmpty, IsString, MaxLength, ValidateIf, validateSync, type ValidationError, type ValidationOptions } from 'class-validator';
+import { IsNotEmpty, IsString, registerDecorator, ValidateIf, validateSync, type ValidationError, type ValidationOptions } from 'class-validator';
 import { applyDecorators } from '@nestjs/common';
+
+/** Deeper JSON than any protocol or admin body has; class-transformer recurses per level. */
+export const MAX_JSON_DEPTH = 256;
+
+/**
+ * At most `max` characters counted in code points, as MySQL's VARCHAR counts
+ * them (class-validator's MaxLength skips variation selectors, so a value could
+ * pass it and still not fit its column).
+ */
+export function MaxChars(max: number, options: ValidationOptions = {}): PropertyDecorator {
+  return (target: object, propertyName: string | symbol) =>
+    registerDecorator({
+      name: 'maxChars',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      options: { message: `$property must be at most ${max} characters`, ...options },
+      validator: {
+        validate: (v: unknown) => {
+          if (typeof v !== 'string') return true;
+          if (v.length <= max) return true;
+          let n = 0;
+          for (const _ of v) if (++n > max) return false;
+          return true;
+        },
+      },
+    });
+}
+
+/**
+ * The top-level field under which a parsed JSON value nests deeper than
+ * `limit` (`body` when the value itself does), or null. Iterative, so the
+ * check itself cannot overflow the stack it protects.
+ */
+export function tooDeepField(value: unknown, limit: number): string | null {
+  if (value === null || typeof value !== 'object') return null;
+  const stack: Array<[unknown, number, string]> = Object.entries(value as object).map(([k, v]) => [v, 1, k]);
+  while (stack.length > 0) {
+    const [v, depth, field] = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return Array.isArray(value) ? 'body' : field;
+    for (const child of Object.values(v as object)) stack.push([child, depth + 1, field]);
+  }
+  return null;
+}
 
 /**
  * An optional protocol string: absent or `null`, never `""` (Alipay+ and
@@ -12,7 +56,7 @@ export function OptionalString(maxLength: number, options?: ValidationOptions): 
     ValidateIf((_, v) => v !== undefined && v !== null),
     IsString(options),
     IsNotEmpty({ message: '$property must not be an empty string (omit it or send null)' }),
-    MaxLength(maxLength, { message: `$property must be at most ${maxLength} characters` }),
+    MaxChars(maxLength),
   );
 }
 
@@ -21,7 +65,7 @@ export function RequiredString(maxLength: number): PropertyDecorator {
   return applyDecorators(
     IsString({ message: '$property is required and must be a string' }),
     IsNotEmpty({ message: '$property is required' }),
-    MaxLength(maxLength, { message: `$property must be at most ${maxLength} characters` }),
+    MaxChars(maxLength),
   );
 }
 
@@ -35,6 +79,8 @@ export function validateBody<T extends object>(type: ClassConstructor<T>, body: 
   if (body === null || typeof body !== 'object' || Array.isArray(body)) {
     return { ok: false, problem: 'body must be a JSON object' };
   }
+  const deep = tooDeepField(body, MAX_JSON_DEPTH);
+  if (deep !== null) return { ok: false, problem: `${deep}: nests deeper than ${MAX_JSON_DEPTH} levels` };
   const value = plainToInstance(type, body, { enableImplicitConversion: false });
   const errors = validateSync(value, { whitelist: false, forbidUnknownValues: false, stopAtFirstError: true });
   if (errors.length > 0) return { ok: false, problem: describe(errors[0]!) };

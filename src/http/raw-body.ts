@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
+import { MAX_JSON_DEPTH, tooDeepField } from '../common/validation';
 
 /** Why a request body could not be used, recorded instead of failing inside Fastify. */
 export type BodyProblem = 'INVALID_JSON' | 'UNSUPPORTED_MEDIA_TYPE';
@@ -24,7 +25,10 @@ export function installRawBodyParsers(fastify: FastifyInstance): void {
     const raw = body as Buffer;
     req.rawBody = raw;
     try {
-      done(null, raw.length === 0 ? undefined : sjson.parse(raw.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' }));
+      const parsed: unknown = raw.length === 0 ? undefined : sjson.parse(raw.toString('utf8'), undefined, { protoAction: 'error', constructorAction: 'error' });
+      // Deeper than any body we accept: refused here, before validators recurse into it.
+      if (tooDeepField(parsed, MAX_JSON_DEPTH) !== null) throw new Error('too deep');
+      done(null, parsed);
     } catch {
       req.bodyProblem = 'INVALID_JSON';
       done(null, undefined);

@@ -5,11 +5,10 @@ import {
   IsIn,
   IsObject,
   IsString,
-  MaxLength,
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
-import { OptionalString, RequiredString } from '../common/validation';
+import { MaxChars, OptionalString, RequiredString } from '../common/validation';
 import { IsProtocolTime } from './protocol-time.validator';
 
 export const AUTH_NOTIFY_TYPES = ['AUTHCODE_CREATED', 'TOKEN_CREATED', 'TOKEN_CANCELED'] as const;
@@ -66,7 +65,7 @@ export class AuthNotifyDto {
   @IsArray()
   @ArrayMaxSize(32)
   @IsString({ each: true })
-  @MaxLength(64, { each: true })
+  @MaxChars(64, { each: true })
   scopes?: string[] | null;
 
   @OptionalString(64) userLoginId?: string | null;

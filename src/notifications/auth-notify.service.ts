@@ -192,7 +192,7 @@ export class AuthNotifyService {
     record.refreshTokenExpiryTime = body.refreshTokenExpiryTime ? parseProtocolTime(body.refreshTokenExpiryTime) : null;
     record.scopes = body.scopes?.length ? body.scopes.join(' ') : null;
     record.userLoginId = body.userLoginId ?? null;
-    record.wallet = body.walletForAccountBinding ? JSON.stringify(body.walletForAccountBinding) : null;
+    record.wallet = body.walletForAccountBinding ? JSON.stringify(knownWalletFields(body.walletForAccountBinding)) : null;
     Object.assign(record, Object.fromEntries(Object.entries(ids(body)).filter(([, v]) => v !== null)));
     if (body.referenceAgreementId && !record.authCodeId) {
       record.authCodeId = (await this.authorizations.findAuthCodeForAgreement(em, body.referenceAgreementId))?.id ?? null;
@@ -226,9 +226,26 @@ function sha256(s: string): string {
   return createHash('sha256').update(s).digest('hex');
 }
 
-/** The notification as stored for support look-ups: secrets replaced by fingerprints. */
+/** The wallet as documented (unknown extra fields are accepted but not stored: they could outgrow the column). */
+function knownWalletFields(w: NonNullable<AuthNotifyDto['walletForAccountBinding']>) {
+  return {
+    walletName: w.walletName ?? null,
+    walletBrandName: w.walletBrandName ?? null,
+    walletLogo: w.walletLogo ? { logoName: w.walletLogo.logoName ?? null, logoUrl: w.walletLogo.logoUrl ?? null } : null,
+  };
+}
+
+/** The documented fields of a notification; each is bounded by the DTO, so the stored copy fits its column. */
+const STORED_FIELDS = [
+  'authorizationNotifyType', 'authClientId', 'referenceMerchantId', 'referenceAgreementId', 'acquirerId', 'pspId', 'customerId',
+  'authCode', 'authState', 'accessToken', 'accessTokenExpiryTime', 'refreshToken', 'refreshTokenExpiryTime', 'scopes', 'userLoginId',
+  'tokenCancelSource',
+] as const;
+
+/** The notification as stored for support look-ups: documented fields only, secrets replaced by fingerprints. */
 function redact(body: AuthNotifyDto): Record<string, unknown> {
-  const copy: Record<string, unknown> = { ...body };
+  const copy: Record<string, unknown> = Object.fromEntries(STORED_FIELDS.filter((f) => body[f] !== undefined).map((f) => [f, body[f]]));
+  if (body.walletForAccountBinding) copy.walletForAccountBinding = knownWalletFields(body.walletForAccountBinding);
   for (const field of ['accessToken', 'refreshToken', 'authCode'] as const) {
     if (typeof copy[field] === 'string') copy[field] = fingerprint(copy[field] as string);
   }

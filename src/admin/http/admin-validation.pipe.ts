@@ -1,4 +1,5 @@
-import { ValidationPipe, type ValidationError } from '@nestjs/common';
+import { ValidationPipe, type ArgumentMetadata, type ValidationError } from '@nestjs/common';
+import { MAX_JSON_DEPTH, tooDeepField } from '../../common/validation';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
 
 /**
@@ -7,7 +8,7 @@ import { DomainError, ErrorCode } from '../../common/errors/domain-error';
  * under PARAM_ILLEGAL, through the same filter as every other admin error.
  */
 export function adminValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new DepthCheckedValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     forbidUnknownValues: true,
@@ -17,6 +18,15 @@ export function adminValidationPipe(): ValidationPipe {
     validationError: { target: false, value: false },
     exceptionFactory: (errors: ValidationError[]) => new DomainError(ErrorCode.PARAM_ILLEGAL, describeProblem(errors)),
   });
+}
+
+/** Refuses over-deep input before class-transformer recurses into it (it overflows the stack near 2,000 levels). */
+class DepthCheckedValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    const deep = tooDeepField(value, MAX_JSON_DEPTH);
+    if (deep !== null) throw new DomainError(ErrorCode.PARAM_ILLEGAL, `${deep}: nests deeper than ${MAX_JSON_DEPTH} levels`);
+    return super.transform(value, metadata);
+  }
 }
 
 export function describeProblem(errors: ValidationError[], prefix = ''): string {

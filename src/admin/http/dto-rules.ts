@@ -1,5 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
-import { IsOptional, IsString, Matches, MaxLength, ValidateIf } from 'class-validator';
+import { IsOptional, IsString, Matches, ValidateIf } from 'class-validator';
+import { MaxChars } from '../../common/validation';
 
 /**
  * May be left out, but not sent as null: for columns that cannot be cleared
@@ -19,6 +20,6 @@ export function Text(max: number): PropertyDecorator {
   return applyDecorators(
     IsString({ message: 'must be a string' }),
     Matches(/\S/, { message: 'must not be empty' }),
-    MaxLength(max, { message: `must be at most ${max} characters` }),
+    MaxChars(max, { message: `must be at most ${max} characters` }),
   );
 }
