@@ -77,7 +77,7 @@ export class CancelTokenJobRepository {
   async complete(
     em: EntityManager,
     claim: ClaimedJob,
-    change: { status: CancelTokenJobStatus; nextAttemptAt?: Date; resultStatus: string | null; resultCode: string | null },
+    change: { status: CancelTokenJobStatus; nextAttemptAt?: Date; resultStatus: string | null; resultCode: string | null; countAttempt?: boolean },
     now: Date,
   ): Promise<boolean> {
     const settled = change.status === 'SUCCEEDED' || change.status === 'FAILED';
@@ -87,7 +87,7 @@ export class CancelTokenJobRepository {
       {
         status: change.status,
         nextAttemptAt: change.nextAttemptAt ?? claim.job.nextAttemptAt,
-        attemptCount: () => 'attempt_count + 1',
+        attemptCount: () => (change.countAttempt === false ? 'attempt_count' : 'attempt_count + 1'),
         lastResultStatus: change.resultStatus,
         lastResultCode: change.resultCode,
         leaseOwner: null,

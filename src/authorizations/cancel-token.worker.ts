@@ -156,7 +156,9 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
       // Authorization first, then the job: the same order as a TOKEN_CANCELED notification
       // settling this job, so the two never deadlock on MySQL.
       const row = settles(outcome) ? await this.authorizations.findByIdForUpdate(em, job.authorizationId) : null;
-      await this.jobs.recordAttempt(em, {
+      // The breaker refused it: nothing was sent, so no attempt is recorded and the backoff does not grow.
+      const refusedByBreaker = outcome.kind === 'UNKNOWN' && outcome.reason === 'CIRCUIT_OPEN';
+      if (!refusedByBreaker) await this.jobs.recordAttempt(em, {
         jobId: job.id,
         attemptNo: job.attemptCount + 1,
         startedAt,
@@ -170,10 +172,17 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
       // while the operator fixes it, rather than failing the merchant's revoke for good.
       const refused = outcome.kind === 'FAILED' && !outcome.alreadyGone && !CONFIGURATION_FAILURE_CODES.has(outcome.resultCode);
       const status = settledOk ? 'SUCCEEDED' : refused ? 'FAILED' : 'PENDING';
-      const nextAttemptAt =
-        status === 'PENDING' ? new Date(now.getTime() + cancelTokenRetryDelay(job.attemptCount + 1, Math.random, this.config.cancelToken.retryBaseMs)) : undefined;
+      const delay = refusedByBreaker
+        ? this.config.cancelToken.retryBaseMs
+        : cancelTokenRetryDelay(job.attemptCount + 1, Math.random, this.config.cancelToken.retryBaseMs);
+      const nextAttemptAt = status === 'PENDING' ? new Date(now.getTime() + delay) : undefined;
       const resultStatus = outcome.kind === 'CANCELED' ? 'S' : outcome.kind === 'FAILED' ? 'F' : 'U';
-      const stillOurs = await this.jobs.complete(em, claim, { status, nextAttemptAt, resultStatus, resultCode: outcome.resultCode }, now);
+      const stillOurs = await this.jobs.complete(
+        em,
+        claim,
+        { status, nextAttemptAt, resultStatus, resultCode: outcome.resultCode, countAttempt: !refusedByBreaker },
+        now,
+      );
       // Fenced out: a TOKEN_CANCELED notification settled the job meanwhile, or our lease expired.
       if (!stillOurs || status === 'PENDING') return;
       const t = await this.transitions.apply(em, row!, { type: settledOk ? 'REVOKE_SUCCEEDED' : 'REVOKE_FAILED' }, now);

@@ -25,8 +25,9 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
       type: 'better-sqlite3',
       database: db.path,
       enableWAL: true,
-      // One writer at a time is SQLite's model; wait for the lock rather than fail.
-      timeout: 10_000,
+      // One writer at a time is SQLite's model; wait for the lock rather than fail, but briefly:
+      // better-sqlite3 waits synchronously, so the whole event loop (health checks included) waits too.
+      timeout: 2_000,
       prepareDatabase: (sqlite: { pragma(s: string): unknown }) => {
         sqlite.pragma('synchronous = NORMAL');
         sqlite.pragma('foreign_keys = ON');
