@@ -33,6 +33,8 @@ export interface FanoutOutcome {
   ackToLastOfCancellation: LatencySummary;
   /** Cancellations acknowledged per second, first send to last acknowledgement. */
   acksPerSecond: number;
+  /** Send to acknowledgement of each cancellation, ms (the gateway's authNotify answer; BullMQ's addBulk). */
+  ackLatency: LatencySummary;
   /** The senders' answers that were not S. */
   notAcked: Record<string, number>;
 }
@@ -75,11 +77,13 @@ export function analyseFanout(acks: AckLog, tokens: readonly string[], endpointC
   let ackedCount = 0;
   let firstSend = Infinity;
   let lastAck = -Infinity;
+  const ackMs: number[] = [];
   for (let i = 0; i < tokens.length; i++) {
     if (!Number.isNaN(acks.sendAt[i])) firstSend = Math.min(firstSend, acks.sendAt[i]);
     if (acks.acked[i]) {
       ackedCount++;
       lastAck = Math.max(lastAck, acks.ackAt[i]);
+      ackMs.push(acks.ackAt[i] - acks.sendAt[i]);
     }
   }
   const fromAck = new Float64Array(first.size);
@@ -121,6 +125,7 @@ export function analyseFanout(acks: AckLog, tokens: readonly string[], endpointC
     sendToDelivery: summarize(fromSend),
     ackToLastOfCancellation: summarize(perCancellation),
     acksPerSecond: ackedCount / ((lastAck - firstSend) / 1000),
+    ackLatency: summarize(Float64Array.from(ackMs)),
     notAcked: acks.errors,
   };
 }

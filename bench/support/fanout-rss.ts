@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 
-/** VmRSS and VmHWM (the kernel's peak RSS over the process's life) of a process, in MiB; null where /proc cannot tell. */
-export function memoryMiB(pid: number | undefined): { rss: number; hwm: number } | null {
+/** VmRSS and VmHWM (the kernel's peak RSS over the process's life) of a process, in MB (10^6 bytes); null where /proc cannot tell. */
+export function memoryMB(pid: number | undefined): { rss: number; hwm: number } | null {
   if (pid === undefined) return null;
   try {
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
-    return { rss: kb('VmRSS') / 1024, hwm: kb('VmHWM') / 1024 };
+    return { rss: (kb('VmRSS') * 1024) / 1e6, hwm: (kb('VmHWM') * 1024) / 1e6 };
   } catch {
     return null;
   }
@@ -31,14 +31,14 @@ export class RssSampler {
   }
 
   private sample(): void {
-    const m = memoryMiB(this.pid);
+    const m = memoryMB(this.pid);
     if (m && !(m.rss <= this.peak)) this.peak = m.rss;
   }
 
-  /** The phase's peak sampled RSS and the lifetime VmHWM, MiB. */
-  stop(): { peakRssMiB: number; hwmMiB: number } {
+  /** The phase's peak sampled RSS and the lifetime VmHWM, MB. */
+  stop(): { peakRssMB: number; hwmMB: number } {
     clearInterval(this.timer);
     this.sample();
-    return { peakRssMiB: this.peak, hwmMiB: memoryMiB(this.pid)?.hwm ?? NaN };
+    return { peakRssMB: this.peak, hwmMB: memoryMB(this.pid)?.hwm ?? NaN };
   }
 }
