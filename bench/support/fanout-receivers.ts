@@ -1,4 +1,4 @@
-import { writeFileSync } from 'node:fs';
+import { rmSync, writeFileSync } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,6 +49,7 @@ export class FanoutReceivers {
   private constructor(
     readonly children: BenchChild[],
     private readonly ports: number[][],
+    private readonly keyFile: string,
   ) {}
 
   static async start(processes: number, portsPerProcess: number): Promise<FanoutReceivers> {
@@ -66,7 +67,7 @@ export class FanoutReceivers {
       const ready = await child.waitForLine(/^READY ([\d,]+)/, 20_000);
       ports.push(ready[1].split(',').map(Number));
     }
-    return new FanoutReceivers(children, ports);
+    return new FanoutReceivers(children, ports, keyFile);
   }
 
   get pids(): number[] {
@@ -122,5 +123,6 @@ export class FanoutReceivers {
 
   async stop(): Promise<void> {
     await Promise.all(this.children.map((c) => c.stop(5_000)));
+    rmSync(this.keyFile, { force: true });
   }
 }
