@@ -61,18 +61,23 @@ export class DeliveryReadRepository {
   }
 
   private deliveries(): SelectQueryBuilder<Record<string, unknown>> {
-    return this.dataSource
-      .createQueryBuilder()
-      .select(['d.id AS id', 'd.event_id AS event_id', 'e.event_type AS event_type', 'd.endpoint_id AS endpoint_id', 'd.merchant_id AS merchant_id'])
-      .addSelect(['d.status AS status', 'd.attempt_count AS attempt_count', 'd.next_attempt_at AS next_attempt_at'])
-      .addSelect(['d.last_http_status AS last_http_status', 'd.last_error AS last_error', 'd.delivered_at AS delivered_at'])
-      .addSelect(['d.created_at AS created_at', 'd.updated_at AS updated_at'])
-      .from('deliveries', 'd')
-      .leftJoin('events', 'e', 'e.id = d.event_id');
+    return deliveryQuery(this.dataSource);
   }
 }
 
-function toDelivery(r: Record<string, unknown>): DeliveryRecord {
+/** Deliveries with their event type, as rows `toDelivery` maps: the one read shape for the admin API and the console. */
+export function deliveryQuery(dataSource: DataSource): SelectQueryBuilder<Record<string, unknown>> {
+  return dataSource
+    .createQueryBuilder()
+    .select(['d.id AS id', 'd.event_id AS event_id', 'e.event_type AS event_type', 'd.endpoint_id AS endpoint_id', 'd.merchant_id AS merchant_id'])
+    .addSelect(['d.status AS status', 'd.attempt_count AS attempt_count', 'd.next_attempt_at AS next_attempt_at'])
+    .addSelect(['d.last_http_status AS last_http_status', 'd.last_error AS last_error', 'd.delivered_at AS delivered_at'])
+    .addSelect(['d.created_at AS created_at', 'd.updated_at AS updated_at'])
+    .from('deliveries', 'd')
+    .leftJoin('events', 'e', 'e.id = d.event_id');
+}
+
+export function toDelivery(r: Record<string, unknown>): DeliveryRecord {
   return {
     id: String(r.id),
     eventId: String(r.event_id),

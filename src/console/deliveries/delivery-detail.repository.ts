@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { rawDate, rawDateOrNull, rawIntOrNull, type DeliveryAttemptRecord, type DeliveryRecord } from '../../admin/read-models/read-models';
+import { deliveryQuery, toDelivery } from '../../admin/read-models/delivery.read-repository';
+import { rawDate, rawIntOrNull, type DeliveryAttemptRecord, type DeliveryRecord } from '../../admin/read-models/read-models';
 
 export interface AttemptWithResponse extends DeliveryAttemptRecord {
   /** The first 1 KiB of what the endpoint answered, as stored; null when nothing came back. */
@@ -14,32 +15,8 @@ export class DeliveryDetailRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
 
   async delivery(id: string): Promise<DeliveryRecord | null> {
-    const r = await this.dataSource
-      .createQueryBuilder()
-      .select(['d.id AS id', 'd.event_id AS event_id', 'e.event_type AS event_type', 'd.endpoint_id AS endpoint_id', 'd.merchant_id AS merchant_id'])
-      .addSelect(['d.status AS status', 'd.attempt_count AS attempt_count', 'd.next_attempt_at AS next_attempt_at'])
-      .addSelect(['d.last_http_status AS last_http_status', 'd.last_error AS last_error', 'd.delivered_at AS delivered_at'])
-      .addSelect(['d.created_at AS created_at', 'd.updated_at AS updated_at'])
-      .from('deliveries', 'd')
-      .leftJoin('events', 'e', 'e.id = d.event_id')
-      .where('d.id = :id', { id })
-      .getRawOne<Record<string, unknown>>();
-    if (!r) return null;
-    return {
-      id: String(r.id),
-      eventId: String(r.event_id),
-      eventType: (r.event_type as string | null) ?? null,
-      endpointId: String(r.endpoint_id),
-      merchantId: String(r.merchant_id),
-      status: String(r.status),
-      attemptCount: Number(r.attempt_count),
-      nextAttemptAt: rawDate(r.next_attempt_at),
-      lastHttpStatus: rawIntOrNull(r.last_http_status),
-      lastError: (r.last_error as string | null) ?? null,
-      deliveredAt: rawDateOrNull(r.delivered_at),
-      createdAt: rawDate(r.created_at),
-      updatedAt: rawDate(r.updated_at),
-    };
+    const r = await deliveryQuery(this.dataSource).where('d.id = :id', { id }).getRawOne<Record<string, unknown>>();
+    return r ? toDelivery(r) : null;
   }
 
   async attempts(deliveryId: string): Promise<AttemptWithResponse[]> {
