@@ -60,7 +60,7 @@ export class CallbackSender {
       'utf8',
     );
     const url = new URL(job.url);
-    const headers = antomCallbackHeaders(url, body, this.signer, new Date().toISOString());
+    const headers = await antomCallbackHeaders(url, body, this.signer, new Date().toISOString());
     const { status, raw } = await this.post(url, headers, body);
     let resultStatus: unknown;
     try {

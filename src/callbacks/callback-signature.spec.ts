@@ -1,14 +1,14 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { Webhook } from 'standardwebhooks';
-import { parseSignatureHeader, verifyMessage } from '../signing';
+import { parseSignatureHeader, signMessage, verifyMessage } from '../signing';
 import { antomCallbackHeaders, standardWebhookHeaders, webhookSecretBytes } from './callback-signature';
 
 const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 const body = Buffer.from('{"notifyId":"e1","authorizationNotifyType":"TOKEN_CANCELED","note":"解绑"}', 'utf8');
 
 describe(antomCallbackHeaders.name, () => {
-  it('signs POST <path?query>\\n<client-id>.<request-time>.<body> in lower-case headers', () => {
-    const sut = antomCallbackHeaders(new URL('https://m.example/notify/sub-1?v=2'), body, { clientId: 'GW', privateKey }, '2026-11-22T02:15:30.000Z');
+  it('signs POST <path?query>\\n<client-id>.<request-time>.<body> in lower-case headers', async () => {
+    const sut = await antomCallbackHeaders(new URL('https://m.example/notify/sub-1?v=2'), body, { clientId: 'GW', privateKey }, '2026-11-22T02:15:30.000Z');
     expect(Object.keys(sut).sort()).toEqual(['client-id', 'content-type', 'request-time', 'signature']);
     expect(sut['client-id']).toBe('GW');
     const parsed = parseSignatureHeader(sut.signature)!;
@@ -16,6 +16,13 @@ describe(antomCallbackHeaders.name, () => {
     const m = { method: 'POST', path: '/notify/sub-1?v=2', clientId: 'GW', time: '2026-11-22T02:15:30.000Z', body };
     expect(verifyMessage(m, parsed.signature, [publicKey])).toBe(true);
     expect(verifyMessage({ ...m, path: '/notify/sub-1' }, parsed.signature, [publicKey])).toBe(false);
+  });
+
+  it('gives the very signature signMessage gives on the event loop', async () => {
+    const time = '2026-11-22T02:15:30.000Z';
+    const sut = await antomCallbackHeaders(new URL('https://m.example/n'), body, { clientId: 'GW', privateKey }, time);
+    const onLoop = signMessage({ method: 'POST', path: '/n', clientId: 'GW', time, body }, privateKey);
+    expect(parseSignatureHeader(sut.signature)!.signature).toBe(onLoop);
   });
 });
 

@@ -1,5 +1,5 @@
-import { createHmac, type KeyObject } from 'node:crypto';
-import { formatSignatureHeader, signMessage } from '../signing';
+import { createHmac, sign, type KeyObject } from 'node:crypto';
+import { buildStringToSign, formatSignatureHeader, type SignedMessage } from '../signing';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
 const WEBHOOK_SECRET_PREFIX = 'whsec_';
@@ -10,20 +10,31 @@ const WEBHOOK_SECRET_PREFIX = 'whsec_';
  * requestTime, signature, body, publicKey)` accepts them. Lower-case names:
  * the Antom receiver samples read `request-time`, `client-id`, `signature`.
  * The Request-URI is the callback URL's path plus its query, if any.
+ *
+ * The RSA work runs on libuv's thread pool, not the event loop: a dispatcher
+ * signs one callback per delivery, and on the loop that alone would cap it
+ * near one core's worth of signatures while claims and answers wait.
  */
-export function antomCallbackHeaders(
+export async function antomCallbackHeaders(
   url: URL,
   body: Buffer,
   signer: { clientId: string; privateKey: KeyObject },
   requestTime: string,
-): Record<string, string> {
+): Promise<Record<string, string>> {
   const message = { method: 'POST', path: `${url.pathname}${url.search}`, clientId: signer.clientId, time: requestTime, body };
   return {
     'content-type': JSON_CONTENT_TYPE,
     'client-id': signer.clientId,
     'request-time': requestTime,
-    signature: formatSignatureHeader(signMessage(message, signer.privateKey)),
+    signature: formatSignatureHeader(await signOffLoop(message, signer.privateKey)),
   };
+}
+
+/** signMessage's SHA256withRSA, computed on the thread pool. */
+function signOffLoop(message: SignedMessage, privateKey: KeyObject): Promise<string> {
+  return new Promise((resolve, reject) => {
+    sign('sha256', buildStringToSign(message), privateKey, (err, signature) => (err ? reject(err) : resolve(signature.toString('base64'))));
+  });
 }
 
 /**

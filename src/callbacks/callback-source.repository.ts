@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager } from 'typeorm';
+import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
 import { AuthCodeEntity } from '../authorizations/auth-code.entity';
 import { AuthorizationEntity } from '../authorizations/authorization.entity';
 import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
@@ -19,25 +19,51 @@ export interface CallbackSource {
 }
 
 /**
- * Reads what a delivery refers to, at send time: the endpoint as it is now
- * (URL, scheme and secrets may have changed since the fan-out), and the
- * token or code the event is about. Scoped by the delivery's merchant.
+ * Reads what a claim's deliveries refer to, at send time: the endpoints as
+ * they are now (URL, scheme and secrets may have changed since the fan-out),
+ * and the tokens or codes the events are about. One query per table for the
+ * whole claim: a cancellation's deliveries share their event, token and
+ * merchant. Every row is scoped by the delivery's merchant.
  */
 @Injectable()
 export class CallbackSourceRepository {
-  async load(em: EntityManager, delivery: DeliveryEntity): Promise<CallbackSource | null> {
-    const merchantId = delivery.merchantId;
-    const [event, endpoint, merchant] = await Promise.all([
-      em.findOne(EventEntity, { where: { id: delivery.eventId, merchantId } }),
-      em.findOne(CallbackEndpointEntity, { where: { id: delivery.endpointId, merchantId } }),
-      em.findOne(MerchantEntity, { where: { id: merchantId } }),
+  /** Keyed by delivery id; null where the event or the endpoint is gone (or belongs to another merchant). */
+  async loadMany(em: EntityManager, deliveries: readonly DeliveryEntity[]): Promise<Map<string, CallbackSource | null>> {
+    const [events, endpoints, merchants] = await Promise.all([
+      byId(em, EventEntity, deliveries.map((d) => d.eventId)),
+      byId(em, CallbackEndpointEntity, deliveries.map((d) => d.endpointId)),
+      byId(em, MerchantEntity, deliveries.map((d) => d.merchantId)),
     ]);
-    if (!event || !endpoint) return null;
-    const [subMerchant, authorization, authCode] = await Promise.all([
-      endpoint.subMerchantId === null ? null : em.findOne(SubMerchantEntity, { where: { id: endpoint.subMerchantId, merchantId } }),
-      event.authorizationId === null ? null : em.findOne(AuthorizationEntity, { where: { id: event.authorizationId } }),
-      event.authCodeId === null ? null : em.findOne(AuthCodeEntity, { where: { id: event.authCodeId } }),
+    const [subMerchants, authorizations, authCodes] = await Promise.all([
+      byId(em, SubMerchantEntity, [...endpoints.values()].map((e) => e.subMerchantId)),
+      byId(em, AuthorizationEntity, [...events.values()].map((e) => e.authorizationId)),
+      byId(em, AuthCodeEntity, [...events.values()].map((e) => e.authCodeId)),
     ]);
-    return { event, endpoint, merchant, subMerchant, authorization, authCode };
+    const sources = new Map<string, CallbackSource | null>();
+    for (const d of deliveries) {
+      const mine = <T extends { merchantId: string | null }>(row: T | undefined): T | undefined => (row?.merchantId === d.merchantId ? row : undefined);
+      const event = mine(events.get(d.eventId));
+      const endpoint = mine(endpoints.get(d.endpointId));
+      if (!event || !endpoint) {
+        sources.set(d.id, null);
+        continue;
+      }
+      sources.set(d.id, {
+        event,
+        endpoint,
+        merchant: merchants.get(d.merchantId) ?? null,
+        subMerchant: (endpoint.subMerchantId !== null && mine(subMerchants.get(endpoint.subMerchantId))) || null,
+        authorization: (event.authorizationId !== null && authorizations.get(event.authorizationId)) || null,
+        authCode: (event.authCodeId !== null && authCodes.get(event.authCodeId)) || null,
+      });
+    }
+    return sources;
   }
+}
+
+async function byId<T extends ObjectLiteral & { id: string }>(em: EntityManager, entity: EntityTarget<T>, ids: ReadonlyArray<string | null>): Promise<Map<string, T>> {
+  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
+  if (wanted.length === 0) return new Map();
+  const rows = await em.find(entity, { where: { id: In(wanted) } as never });
+  return new Map(rows.map((r) => [r.id, r]));
 }

@@ -27,7 +27,7 @@ export class CallbackComposer {
     private readonly vault: TokenVault,
   ) {}
 
-  compose(source: CallbackSource, now: Date): CallbackRequest {
+  async compose(source: CallbackSource, now: Date): Promise<CallbackRequest> {
     const body = Buffer.from(JSON.stringify(callbackBody(this.facts(source))), 'utf8');
     const endpoint = source.endpoint;
     let headers: Record<string, string>;
@@ -36,7 +36,7 @@ export class CallbackComposer {
       if (secrets.length === 0) throw new Error(`endpoint ${endpoint.id} signs with STANDARD_WEBHOOKS but has no secret`);
       headers = standardWebhookHeaders(source.event.id, Math.floor(now.getTime() / 1000), body, secrets);
     } else {
-      headers = antomCallbackHeaders(new URL(endpoint.url), body, this.config.gateway, now.toISOString());
+      headers = await antomCallbackHeaders(new URL(endpoint.url), body, this.config.gateway, now.toISOString());
     }
     return { url: endpoint.url, headers, body };
   }

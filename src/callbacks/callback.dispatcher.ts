@@ -14,6 +14,7 @@ import { CallbackClient, type CallbackExchange } from './callback.client';
 import { CallbackComposer, type CallbackRequest } from './callback.composer';
 import { CallbackMetrics } from './callback.metrics';
 import { CallbackSourceRepository, type CallbackSource } from './callback-source.repository';
+import { CompletionWriter, type CompletionOutcome } from './completion-writer';
 import { decideDelivery, type DeliveryDecision } from './delivery-policy';
 import { storedOutcome } from './delivery.entity';
 import { DeliveryRepository, type ClaimedDelivery } from './delivery.repository';
@@ -55,6 +56,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
     private readonly sources: CallbackSourceRepository,
     private readonly composer: CallbackComposer,
     private readonly client: CallbackClient,
+    private readonly completions: CompletionWriter,
     private readonly outbox: EventOutbox,
     private readonly clock: Clock,
     private readonly metrics: CallbackMetrics,
@@ -132,7 +134,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
         const { take, held } = pickWithinCaps(due, this.perEndpoint, this.settings.endpointConcurrency);
         return { claims: await this.deliveries.lease(em, take, this.owner, now, this.leaseMs), more: held.length > 0 || due.length === limit };
       });
-      for (const claim of claims) this.start(claim);
+      this.start(claims);
       // Held-back rows or a full batch: look again at once (busy endpoints are then skipped in SQL).
       if (more) this.again = true;
     } catch (err) {
@@ -140,23 +142,30 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
     }
   }
 
-  private start(claim: ClaimedDelivery): void {
-    const { id, endpointId } = claim.delivery;
-    this.perEndpoint.set(endpointId, (this.perEndpoint.get(endpointId) ?? 0) + 1);
-    const p = this.attempt(claim).finally(() => {
-      this.inFlight.delete(id);
-      const n = (this.perEndpoint.get(endpointId) ?? 1) - 1;
-      if (n <= 0) this.perEndpoint.delete(endpointId);
-      else this.perEndpoint.set(endpointId, n);
-      this.kick();
-    });
-    this.inFlight.set(id, p);
+  /** Sends a claim's deliveries, their sources read in one go (a cancellation's deliveries share most rows). */
+  private start(claims: readonly ClaimedDelivery[]): void {
+    if (claims.length === 0) return;
+    const sources = this.sources.loadMany(this.dataSource.manager, claims.map((c) => c.delivery));
+    // Read failures are logged per attempt below; this only keeps an early rejection from going unhandled.
+    sources.catch(() => undefined);
+    for (const claim of claims) {
+      const { id, endpointId } = claim.delivery;
+      this.perEndpoint.set(endpointId, (this.perEndpoint.get(endpointId) ?? 0) + 1);
+      const p = this.attempt(claim, sources).finally(() => {
+        this.inFlight.delete(id);
+        const n = (this.perEndpoint.get(endpointId) ?? 1) - 1;
+        if (n <= 0) this.perEndpoint.delete(endpointId);
+        else this.perEndpoint.set(endpointId, n);
+        this.kick();
+      });
+      this.inFlight.set(id, p);
+    }
   }
 
-  private async attempt(claim: ClaimedDelivery): Promise<void> {
+  private async attempt(claim: ClaimedDelivery, sources: Promise<Map<string, CallbackSource | null>>): Promise<void> {
     const delivery = claim.delivery;
     try {
-      const source = await this.sources.load(this.dataSource.manager, delivery);
+      const source = (await sources).get(delivery.id) ?? null;
       const startedAt = this.clock.now();
       const t0 = performance.now();
       let exchange = DISABLED;
@@ -171,7 +180,18 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
         endpointFailingSince: source?.endpoint.failingSince ?? null,
         disableAfterMs: this.settings.disableAfterMs,
       });
-      await this.complete(claim, source?.endpoint ?? null, exchange, decision, startedAt, durationMs);
+      const httpStatus = exchange.result.kind === 'answer' ? exchange.result.httpStatus : null;
+      const outcome = await this.completions.add({
+        claim,
+        endpointId: source?.endpoint.id ?? null,
+        decision,
+        status: decision.outcome === 'SUCCEEDED' ? 'DELIVERED' : decision.outcome === 'RETRY' ? 'PENDING' : 'FAILED',
+        nextAttemptAt: decision.nextAttemptAt,
+        lastHttpStatus: httpStatus,
+        lastError: decision.errorClass && `${decision.errorClass}: ${exchange.detail ?? ''}`,
+        attempt: { startedAt, durationMs, httpStatus, responseBody: exchange.responseBody, errorClass: decision.errorClass, outcome: storedOutcome(decision.outcome) },
+      });
+      this.report(claim, decision, httpStatus, durationMs, outcome);
     } catch (err) {
       this.logger.error({ msg: 'callback attempt failed; the lease will expire and it will run again', deliveryId: delivery.id, err });
     }
@@ -180,7 +200,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
   private async send(source: CallbackSource, now: Date): Promise<CallbackExchange> {
     let request: CallbackRequest;
     try {
-      request = this.composer.compose(source, now);
+      request = await this.composer.compose(source, now);
     } catch (err) {
       // A failed attempt on the record, on the schedule, rather than a silent loop of expiring leases.
       this.logger.error({ msg: 'callback could not be built or signed; check the encryption keys and the endpoint secret', endpointId: source.endpoint.id, err });
@@ -189,44 +209,9 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
     return this.client.post(request.url, request.headers, request.body);
   }
 
-  private async complete(
-    claim: ClaimedDelivery,
-    endpoint: CallbackEndpointEntity | null,
-    exchange: CallbackExchange,
-    decision: DeliveryDecision,
-    startedAt: Date,
-    durationMs: number,
-  ): Promise<void> {
+  private report(claim: ClaimedDelivery, decision: DeliveryDecision, httpStatus: number | null, durationMs: number, outcome: CompletionOutcome): void {
     const delivery = claim.delivery;
-    const httpStatus = exchange.result.kind === 'answer' ? exchange.result.httpStatus : null;
-    let disabled = false;
-    let cascaded = 0;
-    const stillOurs = await this.uow.run(async (em) => {
-      const now = this.clock.now();
-      const status = decision.outcome === 'SUCCEEDED' ? 'DELIVERED' : decision.outcome === 'RETRY' ? 'PENDING' : 'FAILED';
-      const lastError = decision.errorClass && `${decision.errorClass}: ${exchange.detail ?? ''}`;
-      if (!(await this.deliveries.complete(em, claim, { status, nextAttemptAt: decision.nextAttemptAt, lastHttpStatus: httpStatus, lastError }, now))) {
-        return false;
-      }
-      await this.deliveries.recordAttempt(em, {
-        deliveryId: delivery.id,
-        startedAt,
-        durationMs,
-        httpStatus,
-        responseBody: exchange.responseBody,
-        errorClass: decision.errorClass,
-        outcome: storedOutcome(decision.outcome),
-      });
-      if (!endpoint) return true;
-      const change = decision.endpoint;
-      if (change.kind === 'HEALTHY') await this.deliveries.markEndpointHealthy(em, endpoint.id);
-      if (change.kind === 'FAILING') await this.deliveries.markEndpointFailing(em, endpoint.id, change.since);
-      if (change.kind === 'DISABLE') {
-        disabled = await this.deliveries.disableEndpoint(em, endpoint.id, change.reason, now);
-        if (disabled) cascaded = await this.deliveries.failPending(em, endpoint.id, `ENDPOINT_DISABLED: ${change.reason}`, now);
-      }
-      return true;
-    });
+    const { stillOurs, disabled, cascaded } = outcome;
     if (!stillOurs) {
       // Our lease ran out and another owner (or an operator) took the row: its result stands, not ours.
       this.logger.warn({ msg: 'callback attempt fenced out; result discarded', deliveryId: delivery.id, outcome: decision.outcome });

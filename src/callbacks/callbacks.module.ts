@@ -5,6 +5,7 @@ import { CallbackDispatcher } from './callback.dispatcher';
 import { CallbackMetrics } from './callback.metrics';
 import { CallbackNetworkModule } from './callback-network.module';
 import { CallbackSourceRepository } from './callback-source.repository';
+import { CompletionWriter } from './completion-writer';
 import { DeliveriesAdminController, EndpointDeliveriesAdminController } from './deliveries-admin.controller';
 import { DeliveryAdminRepository } from './delivery-admin.repository';
 import { DeliveryAdminService } from './delivery-admin.service';
@@ -22,6 +23,7 @@ import { EventOutbox } from './event-outbox';
     CallbackComposer,
     CallbackClient,
     CallbackMetrics,
+    CompletionWriter,
     CallbackDispatcher,
     DeliveryAdminRepository,
     DeliveryAdminService,

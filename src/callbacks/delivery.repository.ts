@@ -12,11 +12,15 @@ export interface ClaimedDelivery {
   readonly leaseVersion: number;
 }
 
+/** What one attempt of a claimed delivery came to: the row's next state and the attempt's record. */
 export interface DeliveryCompletion {
+  readonly claim: ClaimedDelivery;
   readonly status: Exclude<DeliveryStatus, 'LEASED'>;
+  /** null keeps the claimed due time (the delivery is over, or an operator set it). */
   readonly nextAttemptAt: Date | null;
   readonly lastHttpStatus: number | null;
   readonly lastError: string | null;
+  readonly attempt: Omit<DeliveryAttemptEntity, 'id' | 'deliveryId' | 'attemptNo'>;
 }
 
 /**
@@ -99,36 +103,64 @@ export class DeliveryRepository {
     }));
   }
 
-  /** Ends or reschedules a claimed delivery only while the lease is still ours; false when fenced out. */
-  async complete(em: EntityManager, claim: ClaimedDelivery, change: DeliveryCompletion, now: Date): Promise<boolean> {
-    const result = await em.update(
-      DeliveryEntity,
-      { id: claim.delivery.id, status: 'LEASED', leaseVersion: claim.leaseVersion },
-      {
-        status: change.status,
-        attemptCount: claim.delivery.attemptCount + 1,
-        nextAttemptAt: change.nextAttemptAt ?? claim.delivery.nextAttemptAt,
-        lastHttpStatus: change.lastHttpStatus,
-        lastError: change.lastError?.slice(0, 256) ?? null,
-        deliveredAt: change.status === 'DELIVERED' ? now : null,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        updatedAt: now,
-      },
-    );
-    return (result.affected ?? 0) === 1;
-  }
+  /**
+   * Ends or reschedules claimed deliveries, each only while its lease is still
+   * ours, and appends their attempt rows; one transaction (the caller's) for a
+   * whole batch. Returns the ids that were still ours: the rest were fenced
+   * out (reaped or reset by an operator) and nothing of theirs is written.
+   */
+  async completeMany(em: EntityManager, items: readonly DeliveryCompletion[], now: Date): Promise<Set<string>> {
+    if (items.length === 0) return new Set();
+    // Locked until commit on MySQL (SQLite has one writer), so no lease moves between this read and the updates.
+    const read = em
+      .createQueryBuilder(DeliveryEntity, 'd')
+      .select(['d.id', 'd.leaseVersion'])
+      .where('d.id IN (:...ids)', { ids: items.map((i) => i.claim.delivery.id) })
+      .andWhere('d.status = :leased', { leased: 'LEASED' });
+    if (em.connection.options.type === 'mysql') read.setLock('pessimistic_write');
+    const versions = new Map((await read.getMany()).map((d) => [d.id, d.leaseVersion]));
+    const ours = items.filter((i) => versions.get(i.claim.delivery.id) === i.claim.leaseVersion);
+    if (ours.length === 0) return new Set();
 
-  /** Appends an attempt row, numbered after every earlier attempt of the delivery (operator redeliveries included). */
-  async recordAttempt(em: EntityManager, attempt: Omit<DeliveryAttemptEntity, 'id' | 'attemptNo'>): Promise<number> {
+    // Successes share one UPDATE; a retry's own due time makes it a group of its own.
+    const groups = new Map<string, DeliveryCompletion[]>();
+    for (const i of ours) {
+      const key = JSON.stringify([i.status, i.nextAttemptAt?.getTime() ?? null, i.lastHttpStatus, i.lastError]);
+      groups.set(key, [...(groups.get(key) ?? []), i]);
+    }
+    for (const group of groups.values()) {
+      const { status, nextAttemptAt, lastHttpStatus, lastError } = group[0]!;
+      await em
+        .createQueryBuilder()
+        .update(DeliveryEntity)
+        .set({
+          status,
+          attemptCount: () => 'attempt_count + 1',
+          nextAttemptAt: nextAttemptAt ?? (() => 'next_attempt_at'),
+          lastHttpStatus,
+          lastError: lastError?.slice(0, 256) ?? null,
+          deliveredAt: status === 'DELIVERED' ? now : null,
+          leaseOwner: null,
+          leaseExpiresAt: null,
+          updatedAt: now,
+        })
+        .where('id IN (:...ids)', { ids: group.map((i) => i.claim.delivery.id) })
+        .execute();
+    }
+
+    // Numbered after every earlier attempt of the delivery, operator redeliveries included.
+    const ids = ours.map((i) => i.claim.delivery.id);
     const last = await em
       .createQueryBuilder(DeliveryAttemptEntity, 'a')
-      .select('MAX(a.attempt_no)', 'n')
-      .where('a.delivery_id = :id', { id: attempt.deliveryId })
-      .getRawOne<{ n: number | string | null }>();
-    const attemptNo = Number(last?.n ?? 0) + 1;
-    await em.insert(DeliveryAttemptEntity, { id: randomUUID(), attemptNo, ...attempt });
-    return attemptNo;
+      .select('a.delivery_id', 'id')
+      .addSelect('MAX(a.attempt_no)', 'n')
+      .where('a.delivery_id IN (:...ids)', { ids })
+      .groupBy('a.delivery_id')
+      .getRawMany<{ id: string; n: number | string }>();
+    const lastNo = new Map(last.map((r) => [r.id, Number(r.n)]));
+    const rows = ours.map((i) => ({ id: randomUUID(), deliveryId: i.claim.delivery.id, attemptNo: (lastNo.get(i.claim.delivery.id) ?? 0) + 1, ...i.attempt }));
+    await em.createQueryBuilder().insert().into(DeliveryAttemptEntity).values(rows).updateEntity(false).execute();
+    return new Set(ids);
   }
 
   /**
@@ -147,9 +179,10 @@ export class DeliveryRepository {
     return (await qb.execute()).affected ?? 0;
   }
 
-  /** The endpoint answered as asked: its failure streak, if any, ends. */
-  async markEndpointHealthy(em: EntityManager, endpointId: string): Promise<void> {
-    await em.update(CallbackEndpointEntity, { id: endpointId, failingSince: Not(IsNull()) }, { failingSince: null });
+  /** The endpoints answered as asked: their failure streaks, if any, end. */
+  async markEndpointsHealthy(em: EntityManager, endpointIds: readonly string[]): Promise<void> {
+    if (endpointIds.length === 0) return;
+    await em.update(CallbackEndpointEntity, { id: In([...endpointIds]), failingSince: Not(IsNull()) }, { failingSince: null });
   }
 
   /** Starts the failure streak unless one is running. */

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { DeliveryAdminRepository } from '../../src/callbacks/delivery-admin.repository';
 import { DeliveryEntity } from '../../src/callbacks/delivery.entity';
 import { DeliveryRepository, type ClaimedDelivery } from '../../src/callbacks/delivery.repository';
 import { EventEntity } from '../../src/callbacks/event.entity';
@@ -13,6 +14,7 @@ import { startReceiver, waitFor } from './callback-receiver';
 
 const DAY = 86_400_000;
 const done = { status: 'DELIVERED' as const, nextAttemptAt: null, lastHttpStatus: 200, lastError: null };
+const attempt = (startedAt: Date) => ({ startedAt, durationMs: 3, httpStatus: 200, responseBody: null, errorClass: null, outcome: 'SUCCEEDED' as const });
 
 /**
  * The lease protocol at the repository level. Deliveries here are due a year
@@ -67,7 +69,9 @@ describe(`delivery leases on ${testEngine()}`, () => {
 
   const claim = (owner: string, at: Date, leaseMs: number, busy: string[] = []): Promise<ClaimedDelivery[]> =>
     uow.run(async (em) => repo.lease(em, await repo.findDue(em, at, 100, busy), owner, at, leaseMs));
-  const complete = (c: ClaimedDelivery, at: Date) => uow.run((em) => repo.complete(em, c, done, at));
+  const completeAll = (cs: ClaimedDelivery[], at: Date) =>
+    uow.run((em) => repo.completeMany(em, cs.map((claim) => ({ claim, ...done, attempt: attempt(at) })), at));
+  const complete = async (c: ClaimedDelivery, at: Date) => (await completeAll([c], at)).has(c.delivery.id);
 
   beforeEach(() => {
     offset += 30 * DAY;
@@ -104,6 +108,29 @@ describe(`delivery leases on ${testEngine()}`, () => {
     expect(await h.delivery(id)).toMatchObject({ status: 'PENDING', leaseOwner: null, nextAttemptAt: new Date(far + 61_000) });
     const [again] = await claim('me', new Date(far + 61_000), 60_000);
     expect(await complete(again!, new Date(far + 62_000))).toBe(true);
+  });
+
+  it('completes a batch at once: a fenced-out row untouched, attempts numbered after an earlier series', async () => {
+    const t = new Date(far);
+    const [a, b, c] = [await deliveryDueAt(t), await deliveryDueAt(t), await deliveryDueAt(t)];
+    // c has a history: one delivered attempt, then an operator's redeliver (a new series from attempt_count 0).
+    const [first] = await claim('me', t, 60_000, [a.endpointId, b.endpointId]);
+    expect(await complete(first!, t)).toBe(true);
+    expect(await uow.run((em) => sut.app.get(DeliveryAdminRepository).redeliver(em, c.id, t))).toBe(true);
+
+    const claims = await claim('me', t, 60_000);
+    expect(claims.map((x) => x.delivery.id).sort()).toEqual([a.id, b.id, c.id].sort());
+    // b's lease moves on (reaped and taken elsewhere) before the batch is written.
+    await db.manager.update(DeliveryEntity, { id: b.id }, { leaseOwner: 'B', leaseVersion: () => 'lease_version + 1' });
+
+    const at = new Date(far + 1_000);
+    expect([...(await completeAll(claims, at))].sort()).toEqual([a.id, c.id].sort());
+    expect(await h.delivery(b.id)).toMatchObject({ status: 'LEASED', leaseOwner: 'B', attemptCount: 0 });
+    expect(await h.attempts(b.id)).toEqual([]);
+    expect(await h.delivery(a.id)).toMatchObject({ status: 'DELIVERED', attemptCount: 1, deliveredAt: at, leaseOwner: null });
+    expect((await h.attempts(a.id)).map((x) => x.attemptNo)).toEqual([1]);
+    expect(await h.delivery(c.id)).toMatchObject({ status: 'DELIVERED', attemptCount: 1, deliveredAt: at });
+    expect((await h.attempts(c.id)).map((x) => x.attemptNo)).toEqual([1, 2]);
   });
 
   it('claims nothing twice, and skips endpoints at their cap', async () => {
