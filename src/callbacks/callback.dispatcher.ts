@@ -23,6 +23,8 @@ import { EventOutbox } from './event-outbox';
 
 /** Rows looked at per claim; more are claimed in the next cycle, which runs at once. */
 const CLAIM_BATCH = 32;
+/** Leases last minutes; looking for expired ones on every cycle of a busy dispatcher would only cost statements. */
+const REAP_EVERY_MS = 1_000;
 const DISABLED: CallbackExchange = { result: { kind: 'error', errorClass: 'ENDPOINT_DISABLED' }, responseBody: null, detail: 'the endpoint is disabled or gone' };
 
 /**
@@ -45,6 +47,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
   private looping = false;
   private again = false;
   private stopped = false;
+  private reapedAt = Number.NEGATIVE_INFINITY;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perEndpoint = new Map<string, number>();
 
@@ -124,7 +127,10 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
   private async cycle(): Promise<void> {
     try {
       const now = this.clock.now();
-      await this.uow.run((em) => this.deliveries.reapExpired(em, now, [...this.inFlight.keys()]));
+      if (now.getTime() - this.reapedAt >= REAP_EVERY_MS || now.getTime() < this.reapedAt) {
+        await this.uow.run((em) => this.deliveries.reapExpired(em, now, [...this.inFlight.keys()]));
+        this.reapedAt = now.getTime();
+      }
       const free = this.settings.concurrency - this.inFlight.size;
       if (free <= 0) return;
       const limit = Math.min(free, CLAIM_BATCH);
