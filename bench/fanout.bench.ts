@@ -42,6 +42,7 @@ import { BenchArgs } from './support/bench-args';
 import { createMariadbDatabase, createSqliteDatabase, mariadbServer, serverCounters, type BenchDatabase, type Engine } from './support/bench-database';
 import { AUTH_NOTIFY_PATH, BENCH_ACQUIRER_ID, BENCH_CLIENT_ID, BENCH_PEMS, gatewayEnvironment, repoRoot } from './support/bench-keys';
 import { freePort, startNodeChild, waitForHttp200, type BenchChild } from './support/child-process';
+import { GATEWAY_NODE_ARGS } from './support/gateway-node';
 import { mariadbPid } from './support/cpu-meter';
 import { gatewaySender } from './support/fanout-load';
 import { runPhase, type FanoutTarget, type PhaseRun, type WaitLimits } from './support/fanout-phases';
@@ -147,7 +148,7 @@ async function runGateway(engine: Engine, s: FanoutSettings, receivers: FanoutRe
         extra: { CALLBACK_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8', ...s.gatewayEnv },
       }),
       cwd: dataDir,
-      nodeArgs: s.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`, `--cpu-prof-name=${profileName}`] : [],
+      nodeArgs: [...GATEWAY_NODE_ARGS, ...(s.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`, `--cpu-prof-name=${profileName}`] : [])],
       logFile: s.gatewayLog ? `${s.gatewayLog}-fanout-${engine}.log` : undefined,
     });
     await waitForHttp200(child, port, '/health/ready', 90_000);

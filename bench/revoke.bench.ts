@@ -26,6 +26,7 @@ import { BenchArgs } from './support/bench-args';
 import { createMariadbDatabase, createSqliteDatabase, mariadbServer, serverCounters, STATEMENT_COUNTERS, type BenchDatabase, type Engine } from './support/bench-database';
 import { AUTH_NOTIFY_PATH, BENCH_CLIENT_ID, BENCH_KEYS, BENCH_PEMS, gatewayEnvironment, repoRoot, REVOKE_PATH } from './support/bench-keys';
 import { freePort, httpGet, startNodeChild, waitForHttp200, type BenchChild } from './support/child-process';
+import { GATEWAY_NODE_ARGS } from './support/gateway-node';
 import { CpuMeter, mariadbPid, processCpuMs } from './support/cpu-meter';
 import { closedLoop, failures, verifySamples, type PhaseResult } from './support/load-generator';
 import { seedMerchant } from './support/merchant-seed';
@@ -116,7 +117,7 @@ async function runEngine(
       }),
       cwd: dataDir,
       logFile: o.gatewayLog ? `${o.gatewayLog}-revoke-${engine}.log` : undefined,
-      nodeArgs: o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, `--cpu-prof-name=${profileName}`] : [],
+      nodeArgs: [...GATEWAY_NODE_ARGS, ...(o.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${o.profileDir}`, `--cpu-prof-name=${profileName}`] : [])],
     });
     await waitForHttp200(gateway, gatewayPort, '/health/ready', 90_000);
     const merchant = await seedMerchant(gatewayPort, db, 100_000);
