@@ -22,6 +22,8 @@ export interface CallbackRequest {
  */
 @Injectable()
 export class CallbackComposer {
+  private readonly plaintexts = new WeakMap<object, string>();
+
   constructor(
     @Inject(GATEWAY_CONFIG) private readonly config: Pick<GatewayConfig, 'gateway'>,
     private readonly vault: TokenVault,
@@ -53,7 +55,7 @@ export class CallbackComposer {
       merchantAccountId: s.subMerchant?.merchantAccountId ?? null,
       token: a
         ? {
-            accessToken: this.vault.decrypt(a.accessTokenEnc),
+            accessToken: this.decryptOnce(a, a.accessTokenEnc),
             accessTokenExpiryTime: a.accessTokenExpiryTime,
             customerId: a.customerId,
             referenceAgreementId: a.referenceAgreementId,
@@ -62,8 +64,15 @@ export class CallbackComposer {
           }
         : undefined,
       authCode: c
-        ? { authCode: this.vault.decrypt(c.authCodeEnc), authState: c.authState, customerId: c.customerId, referenceAgreementId: c.referenceAgreementId }
+        ? { authCode: this.decryptOnce(c, c.authCodeEnc), authState: c.authState, customerId: c.customerId, referenceAgreementId: c.referenceAgreementId }
         : undefined,
     };
+  }
+
+  /** A claim's deliveries share their token's row object: decrypted once for all of them, forgotten with the row. */
+  private decryptOnce(row: object, encrypted: string): string {
+    let plain = this.plaintexts.get(row);
+    if (plain === undefined) this.plaintexts.set(row, (plain = this.vault.decrypt(encrypted)));
+    return plain;
   }
 }
