@@ -155,9 +155,9 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
   const compareHeader = ['burst', 'deliveries/s', 'ack->delivery p50 ms', 'p99 ms', 'peak RSS MB (lifetime)', 'CPU ms/delivery (process / store)', 'what it includes'];
   const compareRows: string[][] = [];
   const includes: Record<TargetResult['kind'], string> = {
-    mariadb: 'verifies + stores each authNotify, outbox rows in MariaDB (durable), per delivery: claim lease, 5 reads, decrypt, sign, POST, attempt row + fenced update',
+    mariadb: 'verifies + stores each authNotify, outbox rows in MariaDB (durable); per claim: lease, 6 reads, decrypt; per delivery: sign (thread pool), POST; per batch of finished attempts: fenced updates + attempt rows',
     sqlite: 'as MariaDB, on an SQLite file (WAL, synchronous=NORMAL)',
-    bullmq: 'addBulk of 100 jobs to Redis (in memory, no persistence), token in clear in Redis; per delivery: sign, POST; no attempt log',
+    bullmq: 'addBulk of 100 jobs to Redis (in memory, no persistence), token in clear in Redis; per delivery: sign (thread pool, the same function), POST; no attempt log',
   };
   for (const r of [maria, sqlite, bull]) {
     if (!r?.burst) continue;
