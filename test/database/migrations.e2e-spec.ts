@@ -73,4 +73,15 @@ describe(`migrations on ${testEngine()}`, () => {
     await insert('d1');
     await expect(insert('d2')).rejects.toThrow();
   });
+
+  it('indexes what the console reads by time: notifications received, attempts started', async () => {
+    const runner = dataSource.createQueryRunner();
+    try {
+      const columnsOf = async (table: string) => (await runner.getTable(table))!.indices.map((i) => i.columnNames.join(','));
+      expect(await columnsOf('notifications')).toContain('received_at');
+      expect(await columnsOf('delivery_attempts')).toContain('started_at');
+    } finally {
+      await runner.release();
+    }
+  });
 });
