@@ -16,24 +16,22 @@
  *   - findDue with 8 endpoints at their cap (the NOT IN variant);
  *   - findDue when nothing is due yet (its `now` before every row's
  *     next_attempt_at): what every idle poll and every kick costs;
- *   - the reaper's UPDATE (reapExpired), which every cycle runs first;
+ *   - the reaper's UPDATE (reapExpired), which the dispatcher runs once a second;
  *   - EXPLAIN (MariaDB also ANALYZE: rows actually read) / EXPLAIN QUERY PLAN.
  * Goal: flat, the 1M median within 2x of the 10k median.
  */
 import { execFile } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
-import { createConnection, type Connection } from 'mysql2/promise';
 import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { DeliveryRepository } from '../src/callbacks/delivery.repository';
 import type { DeliveryEntity } from '../src/callbacks/delivery.entity';
 import type { DatabaseConfig } from '../src/config/gateway-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { BenchArgs } from './support/bench-args';
-import { createMariadbDatabase, createSqliteDatabase, mariadbServer, sqlTime, type BenchDatabase, type Engine } from './support/bench-database';
+import { createMariadbDatabase, createSqliteDatabase, mariadbServer, type BenchDatabase, type Engine } from './support/bench-database';
+import { deliveryRows, endpointId, ENDPOINTS, mariadbDriver, sqliteDriver, withTime, type Captured, type CapturedQuery, type Driver } from './support/claim-drivers';
 import { gatewayEnvironment, repoRoot } from './support/bench-keys';
 import { describeMachine, loadAverage, machineInfo, markdownTable, passMiss, textTable, writeResults } from './support/report';
 import { sourceRevision } from './support/source-revision';
@@ -51,22 +49,10 @@ const OPTIONS = {
 
 /** The dispatcher's CLAIM_BATCH (src/callbacks/callback.dispatcher.ts), not exported there. */
 const CLAIM_BATCH = 32;
-const ENDPOINTS = 100;
 const GOAL_RATIO = 2;
 /** Untimed runs before the timed ones, so every size is measured warm. */
 const WARMUP_RUNS = 5;
 
-interface CapturedQuery {
-  sql: string;
-  params: unknown[];
-}
-
-interface Captured {
-  findDue: CapturedQuery;
-  findDueBusy: CapturedQuery;
-  lease: CapturedQuery;
-  reap: CapturedQuery;
-}
 
 interface Timing {
   median: number;
@@ -163,186 +149,6 @@ async function captureSql(db: DatabaseConfig, now: Date): Promise<Captured> {
   }
 }
 
-const endpointId = (i: number) => `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`;
-const MERCHANT_ID = '00000000-0000-4000-8000-00000000abcd';
-
-/** Row values in the deliveries column order below, for `count` rows starting at event number `firstEvent`. */
-function deliveryRows(count: number, firstEvent: number, now: number): unknown[][] {
-  const ids = Array.from({ length: count }, () => randomUUID()).sort();
-  const rows: unknown[][] = new Array(count);
-  for (let k = 0; k < count; k++) {
-    const event = firstEvent + Math.floor(k / ENDPOINTS);
-    // 90% due within the last hour (a backlog), 10% retries due within the next 6 h.
-    const at = Math.random() < 0.9 ? now - Math.random() * 3_600_000 : now + Math.random() * 6 * 3_600_000;
-    const created = sqlTime(new Date(Math.min(at, now)));
-    rows[k] = [ids[k], `e0000000-0000-4000-8000-${String(event).padStart(12, '0')}`, endpointId(k % ENDPOINTS), MERCHANT_ID, 'PENDING', 0, sqlTime(new Date(at)), null, null, 0, null, null, null, created, created];
-  }
-  return rows;
-}
-
-const COLUMNS = 'id, event_id, endpoint_id, merchant_id, status, attempt_count, next_attempt_at, lease_owner, lease_expires_at, lease_version, last_http_status, last_error, delivered_at, created_at, updated_at';
-
-interface Driver {
-  readonly version: string;
-  insert(rows: unknown[][]): Promise<void>;
-  analyze(): Promise<void>;
-  /** One timed run: ms for the statement, inside a transaction that is rolled back. */
-  timeSelect(q: CapturedQuery): Promise<{ ms: number; rows: Array<{ id: string }> }>;
-  timeClaim(select: CapturedQuery, lease: CapturedQuery): Promise<number>;
-  timeStatement(q: CapturedQuery): Promise<number>;
-  explain(q: CapturedQuery): Promise<string[]>;
-  close(): Promise<void>;
-}
-
-async function mariadbDriver(url: string): Promise<Driver> {
-  const c: Connection = await createConnection({ uri: url, timezone: 'Z', connectTimeout: 5_000 });
-  const [v] = await c.query('SELECT VERSION() AS v');
-  const version = String((v as Array<{ v: string }>)[0].v);
-  // The dispatcher's unit of work runs in READ COMMITTED (src/database/unit-of-work.ts).
-  const begin = async () => {
-    await c.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
-    await c.query('START TRANSACTION');
-  };
-  return {
-    version,
-    insert: async (rows) => {
-      await c.query(`INSERT INTO deliveries (${COLUMNS}) VALUES ?`, [rows]);
-    },
-    analyze: async () => {
-      await c.query('ANALYZE TABLE deliveries');
-    },
-    timeSelect: async (q) => {
-      await begin();
-      try {
-        const t0 = performance.now();
-        const [rows] = await c.query(q.sql, q.params);
-        return { ms: performance.now() - t0, rows: rows as Array<{ id: string }> };
-      } finally {
-        await c.query('ROLLBACK');
-      }
-    },
-    timeClaim: async (select, lease) => {
-      await begin();
-      try {
-        const t0 = performance.now();
-        const [rows] = await c.query(select.sql, select.params);
-        const ids = (rows as Array<Record<string, string>>).map((r) => r.d_id ?? r.id);
-        await c.query(lease.sql, substituteIds(lease, ids));
-        return performance.now() - t0;
-      } finally {
-        await c.query('ROLLBACK');
-      }
-    },
-    timeStatement: async (q) => {
-      await begin();
-      try {
-        const t0 = performance.now();
-        await c.query(q.sql, q.params);
-        return performance.now() - t0;
-      } finally {
-        await c.query('ROLLBACK');
-      }
-    },
-    explain: async (q) => {
-      const out: string[] = [];
-      const [plan] = await c.query(`EXPLAIN ${q.sql}`, q.params);
-      for (const r of plan as Array<Record<string, unknown>>) {
-        out.push(`EXPLAIN: table ${r.table}, type ${r.type}, key ${r.key}, key_len ${r.key_len}, rows ${r.rows}, Extra: ${r.Extra}`);
-      }
-      if (/mariadb/i.test(version)) {
-        // ANALYZE runs it: r_rows is what the engine actually read (locks taken, then rolled back).
-        await begin();
-        try {
-          const [analyzed] = await c.query(`ANALYZE ${q.sql}`, q.params);
-          for (const r of analyzed as Array<Record<string, unknown>>) {
-            out.push(`ANALYZE: table ${r.table}, type ${r.type}, key ${r.key}, rows ${r.rows}, r_rows ${r.r_rows}, filtered ${r.filtered}, r_filtered ${r.r_filtered}, Extra: ${r.Extra}`);
-          }
-        } finally {
-          await c.query('ROLLBACK');
-        }
-      }
-      return out;
-    },
-    close: () => c.end(),
-  };
-}
-
-/** The lease UPDATE's parameters with its `id IN (...)` list replaced by `ids` (same length as captured). */
-function substituteIds(lease: CapturedQuery, ids: string[]): unknown[] {
-  const captured = lease.params;
-  const firstId = captured.findIndex((p) => typeof p === 'string' && /^[0-9a-f-]{36}$/.test(p));
-  if (firstId === -1) return captured;
-  const out = [...captured];
-  for (let i = 0; i < ids.length && firstId + i < out.length; i++) {
-    if (typeof out[firstId + i] === 'string' && /^[0-9a-f-]{36}$/.test(out[firstId + i] as string)) out[firstId + i] = ids[i];
-  }
-  return out;
-}
-
-function sqliteDriver(path: string): Driver {
-  const db = new Database(path, { fileMustExist: true, timeout: 10_000 });
-  const cache = new Map<string, Database.Statement>();
-  const prepare = (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) cache.set(sql, (s = db.prepare(sql)));
-    return s;
-  };
-  const inTx = <T>(fn: () => T): T => {
-    db.exec('BEGIN');
-    try {
-      return fn();
-    } finally {
-      db.exec('ROLLBACK');
-    }
-  };
-  return {
-    version: `SQLite ${(db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v}`,
-    insert: async (rows) => {
-      // SQLite binds at most 32,766 parameters per statement: 2,000 rows of 15 columns at a time.
-      for (let from = 0; from < rows.length; from += 2000) {
-        const part = rows.slice(from, from + 2000);
-        const stmt = prepare(`INSERT INTO deliveries (${COLUMNS}) VALUES ${Array.from({ length: part.length }, () => `(${new Array(15).fill('?').join(',')})`).join(',')}`);
-        stmt.run(...part.flat());
-      }
-    },
-    analyze: async () => {
-      db.exec('ANALYZE');
-    },
-    timeSelect: async (q) =>
-      inTx(() => {
-        const stmt = prepare(q.sql);
-        const t0 = performance.now();
-        const rows = stmt.all(...(q.params as never[])) as Array<{ id: string }>;
-        return { ms: performance.now() - t0, rows };
-      }),
-    timeClaim: async (select, lease) =>
-      inTx(() => {
-        const t0 = performance.now();
-        const rows = prepare(select.sql).all(...(select.params as never[])) as Array<Record<string, string>>;
-        prepare(lease.sql).run(...(substituteIds(lease, rows.map((r) => r.d_id ?? r.id)) as never[]));
-        return performance.now() - t0;
-      }),
-    timeStatement: async (q) =>
-      inTx(() => {
-        const t0 = performance.now();
-        prepare(q.sql).run(...(q.params as never[]));
-        return performance.now() - t0;
-      }),
-    explain: async (q) =>
-      (db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...(q.params as never[])) as Array<{ detail: string }>).map((r) => `QUERY PLAN: ${r.detail}`),
-    close: async () => {
-      db.close();
-    },
-  };
-}
-
-/** The query with its time parameter (a Date, or the datetime text TypeORM made of it) moved to `at`. */
-function withTime(q: CapturedQuery, at: Date): CapturedQuery {
-  return {
-    sql: q.sql,
-    params: q.params.map((p) => (p instanceof Date ? at : typeof p === 'string' && /^\d{4}-\d{2}-\d{2}[ T]\d{2}:\d{2}:\d{2}/.test(p) ? sqlTime(at) : p)),
-  };
-}
 
 async function measureSize(driver: Driver, sql: Captured, runs: number, noneDueAt: Date): Promise<Omit<SizeResult, 'rows' | 'insertSeconds' | 'explain' | 'explainNoneDue'>> {
   for (let i = 0; i < WARMUP_RUNS; i++) await driver.timeSelect(sql.findDue);
