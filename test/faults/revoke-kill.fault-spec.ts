@@ -1,11 +1,11 @@
 import type { IssuedAuthorization } from '../../src/alipayplus/simulator';
 import { TEST_ACQUIRER_ID } from '../support/fixtures';
-import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-database';
-import { openFaultDatabase, until, type FaultDatabase } from './support/database';
-import { faultEnvironment, killAllGateways, spawnGateway } from './support/gateways';
+import { testEngine } from '../support/test-database';
+import { openFaultDatabase, until } from './support/database';
+import { faultEnvironment, spawnGateway } from './support/gateways';
 import { inParallel, onboardMerchant, revoke } from './support/merchant';
-import { acknowledge, startFaultReceiver, type FaultReceiver } from './support/receiver';
-import { drainNotifications, startFaultSimulator, type FaultSimulator } from './support/simulator';
+import { revokeRig } from './support/revoke-rig';
+import { drainNotifications } from './support/simulator';
 
 const TOKENS = 20;
 /** cancelToken answers U this many times per token before S. */
@@ -19,26 +19,10 @@ const ENDPOINTS = 3;
  * each token ends with exactly one cancellation and its callbacks.
  */
 describe(`SIGKILL during cancelToken retries on ${testEngine()}`, () => {
-  let db: TestDatabase;
-  let reader: FaultDatabase | undefined;
-  let receiver: FaultReceiver;
-  let sim: FaultSimulator;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    receiver = await startFaultReceiver(acknowledge);
-    // Alipay+'s notification retries, minutes apart in production, here a few seconds at most.
-    sim = await startFaultSimulator({ retrySchedule: [0, 200, 500, 1000, 1000, 2000, 2000, 3000, 3000, 5000, 5000, 5000], notifyTimeoutMs: 3000 });
-  });
-  afterAll(async () => {
-    await killAllGateways();
-    await sim?.close();
-    await reader?.close();
-    await receiver?.close();
-    await db?.drop();
-  });
+  const rig = revokeRig();
 
   it('settles every revoke after the restart, with the same accessToken, one cancellation and its deliveries per token', async () => {
+    const { db, receiver, sim } = rig;
     const env = faultEnvironment(db, {
       ALIPAYPLUS_BASE_URL: sim.baseUrl,
       ALIPAYPLUS_TIMEOUT_MS: '1000',
@@ -48,7 +32,7 @@ describe(`SIGKILL during cancelToken retries on ${testEngine()}`, () => {
     });
     const first = await spawnGateway('first', env);
     sim.simulator.setGatewayBaseUrl(first.baseUrl);
-    reader = await openFaultDatabase(db);
+    const reader = (rig.reader = await openFaultDatabase(db));
     const merchant = await onboardMerchant(first.baseUrl, { subMerchants: ENDPOINTS - 1, ownEndpoint: true, url: receiver.url, tag: 'revoke' });
 
     // Users bind their wallets: AUTHCODE_CREATED and TOKEN_CREATED from the simulator, acknowledged.
@@ -77,17 +61,17 @@ describe(`SIGKILL during cancelToken retries on ${testEngine()}`, () => {
     sim.simulator.setGatewayBaseUrl(second.baseUrl);
     const tokenIds = new Map<string, string>();
     for (const a of issued) tokenIds.set(a.accessToken, (await reader.token(a.accessToken))!.id);
-    const statuses = async () => reader!.query<{ id: string; status: string }>('SELECT id, status FROM authorizations');
+    const statuses = async () => reader.query<{ id: string; status: string }>('SELECT id, status FROM authorizations');
     await until(
       'every token to be CANCELED',
       async () => (await statuses()).filter((r) => [...tokenIds.values()].includes(r.id)).every((r) => r.status === 'CANCELED'),
       90_000,
-      async () => `${JSON.stringify(await reader!.query('SELECT status, COUNT(*) AS n FROM cancel_token_jobs GROUP BY status'))}\n${second.logTail()}`,
+      async () => `${JSON.stringify(await reader.query('SELECT status, COUNT(*) AS n FROM cancel_token_jobs GROUP BY status'))}\n${second.logTail()}`,
       200,
     );
     await drainNotifications(sim.simulator, 30_000);
-    await until('every callback to be DELIVERED', async () => (await reader!.deliveryStatuses()).DELIVERED === TOKENS * ENDPOINTS, 30_000, async () =>
-      JSON.stringify(await reader!.deliveryStatuses()),
+    await until('every callback to be DELIVERED', async () => (await reader.deliveryStatuses()).DELIVERED === TOKENS * ENDPOINTS, 30_000, async () =>
+      JSON.stringify(await reader.deliveryStatuses()),
     );
 
     // Nothing went to Alipay+ but these tokens' cancelTokens.

@@ -1,10 +1,10 @@
 import type { IssuedAuthorization } from '../../src/alipayplus/simulator';
-import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-database';
-import { openFaultDatabase, until, type FaultDatabase } from './support/database';
-import { faultEnvironment, killAllGateways, spawnGateway } from './support/gateways';
+import { testEngine } from '../support/test-database';
+import { openFaultDatabase, until } from './support/database';
+import { faultEnvironment, spawnGateway } from './support/gateways';
 import { inParallel, onboardMerchant, revoke } from './support/merchant';
-import { acknowledge, startFaultReceiver, type FaultReceiver } from './support/receiver';
-import { drainNotifications, startFaultSimulator, type FaultSimulator } from './support/simulator';
+import { revokeRig } from './support/revoke-rig';
+import { drainNotifications } from './support/simulator';
 
 /** Revoked while Alipay+ answers U, then retried through the outage. */
 const BEFORE = 8;
@@ -20,25 +20,10 @@ const ENDPOINTS = 2;
  * outage is kept and settled too.
  */
 describe(`Alipay+ unreachable during revokes on ${testEngine()}`, () => {
-  let db: TestDatabase;
-  let reader: FaultDatabase | undefined;
-  let receiver: FaultReceiver;
-  let sim: FaultSimulator;
-
-  beforeAll(async () => {
-    db = await createTestDatabase();
-    receiver = await startFaultReceiver(acknowledge);
-    sim = await startFaultSimulator({ retrySchedule: [0, 200, 500, 1000, 1000, 2000, 2000, 3000, 3000, 5000, 5000, 5000], notifyTimeoutMs: 3000 });
-  });
-  afterAll(async () => {
-    await killAllGateways();
-    await sim?.close();
-    await reader?.close();
-    await receiver?.close();
-    await db?.drop();
-  });
+  const rig = revokeRig();
 
   it('settles every revoke once Alipay+ is back, one cancellation each', async () => {
+    const { db, receiver, sim } = rig;
     const gateway = await spawnGateway('gateway', faultEnvironment(db, {
       ALIPAYPLUS_BASE_URL: sim.baseUrl,
       ALIPAYPLUS_TIMEOUT_MS: '1000',
@@ -47,7 +32,7 @@ describe(`Alipay+ unreachable during revokes on ${testEngine()}`, () => {
       CANCEL_TOKEN_POLL_MS: '50',
     }));
     sim.simulator.setGatewayBaseUrl(gateway.baseUrl);
-    reader = await openFaultDatabase(db);
+    const reader = (rig.reader = await openFaultDatabase(db));
     const merchant = await onboardMerchant(gateway.baseUrl, { subMerchants: ENDPOINTS, url: receiver.url, tag: 'sim-outage' });
     const issued: IssuedAuthorization[] = await inParallel([...Array(TOKENS).keys()], 4, () =>
       sim.simulator.issueAuthorization({ referenceMerchantId: merchant.referenceMerchantId }),
@@ -67,30 +52,30 @@ describe(`Alipay+ unreachable during revokes on ${testEngine()}`, () => {
     // Revokes keep coming while Alipay+ is unreachable: answered U, kept for retrying.
     expect((await inParallel(late, 4, (a) => revoke(gateway.baseUrl, merchant, a.accessToken))).map((x) => x.status)).toEqual(new Array(DURING).fill('U'));
     const UNREACHABLE = "FROM cancel_token_attempts WHERE result_status = 'U' AND error_class IN ('CONNECTION', 'CIRCUIT_OPEN')";
-    const unreachable = () => reader!.count(`SELECT COUNT(*) ${UNREACHABLE}`);
+    const unreachable = () => reader.count(`SELECT COUNT(*) ${UNREACHABLE}`);
     // Every revoke has been retried in vain at least once: refused by the socket (an attempt row), or by the
     // breaker that opened (no request, so no attempt row: the job's last result says so).
     const FAILED_UNREACHABLE =
       "SELECT COUNT(*) FROM cancel_token_jobs WHERE last_result_status = 'U' AND (last_result_code = 'CIRCUIT_OPEN' " +
       "OR id IN (SELECT job_id FROM cancel_token_attempts WHERE error_class = 'CONNECTION'))";
-    await until('every job to fail against the unreachable Alipay+', async () => (await reader!.count(FAILED_UNREACHABLE)) === TOKENS, 20_000);
+    await until('every job to fail against the unreachable Alipay+', async () => (await reader.count(FAILED_UNREACHABLE)) === TOKENS, 20_000);
     const tokensAtOutage = await reader.query<{ status: string; n: number }>('SELECT status, COUNT(*) AS n FROM authorizations GROUP BY status');
 
     // Back, same port, same wallet state; it now settles every cancelToken.
     sim.simulator.setRule('*', null);
     await sim.comeBack();
-    const ids = await Promise.all(issued.map(async (a) => (await reader!.token(a.accessToken))!.id));
+    const ids = await Promise.all(issued.map(async (a) => (await reader.token(a.accessToken))!.id));
     const canceled = async () =>
-      (await reader!.query<{ id: string; status: string }>('SELECT id, status FROM authorizations')).filter((r) => ids.includes(r.id) && r.status === 'CANCELED').length;
+      (await reader.query<{ id: string; status: string }>('SELECT id, status FROM authorizations')).filter((r) => ids.includes(r.id) && r.status === 'CANCELED').length;
     const backAt = Date.now();
     await until('every token to be CANCELED', async () => (await canceled()) === TOKENS, 90_000, async () =>
-      `${JSON.stringify(await reader!.query('SELECT status, last_result_code, COUNT(*) AS n FROM cancel_token_jobs GROUP BY status, last_result_code'))}\n${gateway.logTail()}`,
+      `${JSON.stringify(await reader.query('SELECT status, last_result_code, COUNT(*) AS n FROM cancel_token_jobs GROUP BY status, last_result_code'))}\n${gateway.logTail()}`,
       200,
     );
     const settledMs = Date.now() - backAt;
     await drainNotifications(sim.simulator, 30_000);
-    await until('every callback to be DELIVERED', async () => (await reader!.deliveryStatuses()).DELIVERED === TOKENS * ENDPOINTS, 30_000, async () =>
-      JSON.stringify(await reader!.deliveryStatuses()),
+    await until('every callback to be DELIVERED', async () => (await reader.deliveryStatuses()).DELIVERED === TOKENS * ENDPOINTS, 30_000, async () =>
+      JSON.stringify(await reader.deliveryStatuses()),
     );
 
     // Nothing reached Alipay+ while it was down; afterwards each token was settled with its own accessToken.
