@@ -1,5 +1,6 @@
 import { promises as dns } from 'node:dns';
-import { Inject, Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
+import { Clock, SystemClock } from '../common/clock';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { embeddedIpv4, formatIp, inRange, parseCidr, parseIp, type IpAddress, type IpRange } from './ip-range';
@@ -10,11 +11,37 @@ export interface ResolvedAddress {
 }
 
 /** Name resolution as a dependency, so tests can answer 10.0.0.1 for any name without a DNS server. */
+/** How long a host's addresses are reused. */
+const ANSWER_TTL_MS = 10_000;
+/** Hosts remembered at most; past it the memory starts afresh. */
+const MAX_HOSTS = 10_000;
+
+/**
+ * The system resolver (getaddrinfo: /etc/hosts, then DNS), each answer reused
+ * for ANSWER_TTL_MS and shared by concurrent askers: a cancellation's hundred
+ * callbacks to one host ask once, not once each on libuv's thread pool (where
+ * the callback signatures are computed too). The guard checks every answer
+ * it is given, cached or not, and the connection goes to what it checked.
+ * Failures are not remembered.
+ */
 @Injectable()
 export class DnsResolver {
-  async lookupAll(host: string): Promise<ResolvedAddress[]> {
-    const found = await dns.lookup(host, { all: true, verbatim: true });
-    return found.map((a) => ({ address: a.address, family: a.family === 6 ? 6 : 4 }));
+  private readonly remembered = new Map<string, { addresses: Promise<ResolvedAddress[]>; expiresAt: number }>();
+
+  constructor(@Optional() private readonly clock: Clock = new SystemClock()) {}
+
+  lookupAll(host: string): Promise<ResolvedAddress[]> {
+    const now = this.clock.now().getTime();
+    const known = this.remembered.get(host);
+    if (known && known.expiresAt > now) return known.addresses;
+    if (this.remembered.size >= MAX_HOSTS) this.remembered.clear();
+    const addresses = dns
+      .lookup(host, { all: true, verbatim: true })
+      .then((found) => found.map((a): ResolvedAddress => ({ address: a.address, family: a.family === 6 ? 6 : 4 })));
+    const entry = { addresses, expiresAt: now + ANSWER_TTL_MS };
+    this.remembered.set(host, entry);
+    addresses.catch(() => this.remembered.get(host) === entry && this.remembered.delete(host));
+    return addresses;
   }
 }
 
