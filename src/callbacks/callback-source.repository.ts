@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager, type EntityTarget, type ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import { AuthCodeEntity } from '../authorizations/auth-code.entity';
 import { AuthorizationEntity } from '../authorizations/authorization.entity';
 import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
@@ -18,52 +18,87 @@ export interface CallbackSource {
   readonly authCode: AuthCodeEntity | null;
 }
 
+/** The joined tables, by alias; the aliases also prefix their columns in the result. */
+const PARTS = {
+  e: EventEntity,
+  ep: CallbackEndpointEntity,
+  m: MerchantEntity,
+  s: SubMerchantEntity,
+  a: AuthorizationEntity,
+  c: AuthCodeEntity,
+} as const;
+
+type Alias = keyof typeof PARTS;
+
 /**
  * Reads what a claim's deliveries refer to, at send time: the endpoints as
  * they are now (URL, scheme and secrets may have changed since the fan-out),
- * and the tokens or codes the events are about. One query per table for the
- * whole claim: a cancellation's deliveries share their event, token and
- * merchant. Every row is scoped by the delivery's merchant.
+ * and the tokens or codes the events are about. One joined SELECT for the
+ * whole claim, without locks; the event, endpoint and sub-merchant must
+ * belong to the delivery's merchant.
  */
 @Injectable()
 export class CallbackSourceRepository {
+  private readonly sql = new Map<string, string>();
+
   /** Keyed by delivery id; null where the event or the endpoint is gone (or belongs to another merchant). */
   async loadMany(em: EntityManager, deliveries: readonly DeliveryEntity[]): Promise<Map<string, CallbackSource | null>> {
-    const [events, endpoints, merchants] = await Promise.all([
-      byId(em, EventEntity, deliveries.map((d) => d.eventId)),
-      byId(em, CallbackEndpointEntity, deliveries.map((d) => d.endpointId)),
-      byId(em, MerchantEntity, deliveries.map((d) => d.merchantId)),
-    ]);
-    const [subMerchants, authorizations, authCodes] = await Promise.all([
-      byId(em, SubMerchantEntity, [...endpoints.values()].map((e) => e.subMerchantId)),
-      byId(em, AuthorizationEntity, [...events.values()].map((e) => e.authorizationId)),
-      byId(em, AuthCodeEntity, [...events.values()].map((e) => e.authCodeId)),
-    ]);
-    const sources = new Map<string, CallbackSource | null>();
-    for (const d of deliveries) {
-      const mine = <T extends { merchantId: string | null }>(row: T | undefined): T | undefined => (row?.merchantId === d.merchantId ? row : undefined);
-      const event = mine(events.get(d.eventId));
-      const endpoint = mine(endpoints.get(d.endpointId));
-      if (!event || !endpoint) {
-        sources.set(d.id, null);
-        continue;
-      }
-      sources.set(d.id, {
-        event,
-        endpoint,
-        merchant: merchants.get(d.merchantId) ?? null,
-        subMerchant: (endpoint.subMerchantId !== null && mine(subMerchants.get(endpoint.subMerchantId))) || null,
-        authorization: (event.authorizationId !== null && authorizations.get(event.authorizationId)) || null,
-        authCode: (event.authCodeId !== null && authCodes.get(event.authCodeId)) || null,
+    const sources = new Map<string, CallbackSource | null>(deliveries.map((d) => [d.id, null]));
+    if (deliveries.length === 0) return sources;
+    const rows: Array<Record<string, unknown>> = await em.query(this.query(em, deliveries.length), deliveries.map((d) => d.id));
+    // One object per row id across the claim, as separate reads gave: the composer decrypts a shared token once.
+    const seen = new Map<string, ObjectLiteral | null>();
+    for (const row of rows) {
+      const part = <T extends ObjectLiteral>(alias: Alias): T | null => {
+        const meta = em.connection.getMetadata(PARTS[alias]);
+        const key = `${alias}:${String(row[`${alias}__${meta.primaryColumns[0]!.databaseName}`])}`;
+        if (!seen.has(key)) seen.set(key, hydrate(em, meta, alias, row));
+        return seen.get(key) as T | null;
+      };
+      sources.set(String(row.d__id), {
+        event: part<EventEntity>('e')!,
+        endpoint: part<CallbackEndpointEntity>('ep')!,
+        merchant: part<MerchantEntity>('m'),
+        subMerchant: part<SubMerchantEntity>('s'),
+        authorization: part<AuthorizationEntity>('a'),
+        authCode: part<AuthCodeEntity>('c'),
       });
     }
     return sources;
   }
+
+  /** The SELECT for `n` delivery ids, built once per size from the entities' metadata. */
+  private query(em: EntityManager, n: number): string {
+    const known = this.sql.get(`${em.connection.options.type}:${n}`);
+    if (known) return known;
+    const q = (name: string) => em.connection.driver.escape(name);
+    const table = (target: EntityTarget<ObjectLiteral>) => q(em.connection.getMetadata(target).tableName);
+    const columns = Object.entries(PARTS).flatMap(([alias, target]) =>
+      em.connection.getMetadata(target).columns.map((c) => `${alias}.${q(c.databaseName)} AS ${q(`${alias}__${c.databaseName}`)}`),
+    );
+    const sql = [
+      `SELECT d.${q('id')} AS ${q('d__id')}, ${columns.join(', ')}`,
+      `FROM ${q('deliveries')} d`,
+      `JOIN ${table(EventEntity)} e ON e.${q('id')} = d.${q('event_id')} AND e.${q('merchant_id')} = d.${q('merchant_id')}`,
+      `JOIN ${table(CallbackEndpointEntity)} ep ON ep.${q('id')} = d.${q('endpoint_id')} AND ep.${q('merchant_id')} = d.${q('merchant_id')}`,
+      `LEFT JOIN ${table(MerchantEntity)} m ON m.${q('id')} = d.${q('merchant_id')}`,
+      `LEFT JOIN ${table(SubMerchantEntity)} s ON s.${q('id')} = ep.${q('sub_merchant_id')} AND s.${q('merchant_id')} = d.${q('merchant_id')}`,
+      `LEFT JOIN ${table(AuthorizationEntity)} a ON a.${q('id')} = e.${q('authorization_id')}`,
+      `LEFT JOIN ${table(AuthCodeEntity)} c ON c.${q('id')} = e.${q('auth_code_id')}`,
+      `WHERE d.${q('id')} IN (${Array.from({ length: n }, () => '?').join(', ')})`,
+    ].join(' ');
+    this.sql.set(`${em.connection.options.type}:${n}`, sql);
+    return sql;
+  }
 }
 
-async function byId<T extends ObjectLiteral & { id: string }>(em: EntityManager, entity: EntityTarget<T>, ids: ReadonlyArray<string | null>): Promise<Map<string, T>> {
-  const wanted = [...new Set(ids.filter((id): id is string => id !== null))];
-  if (wanted.length === 0) return new Map();
-  const rows = await em.find(entity, { where: { id: In(wanted) } as never });
-  return new Map(rows.map((r) => [r.id, r]));
+/** The `alias`'s columns of a joined row as its entity, converted as TypeORM reads them; null when the join found nothing. */
+function hydrate(em: EntityManager, meta: EntityMetadata, alias: string, row: Record<string, unknown>): ObjectLiteral | null {
+  const primary = meta.primaryColumns[0]!;
+  if (row[`${alias}__${primary.databaseName}`] == null) return null;
+  const entity = meta.create() as ObjectLiteral;
+  for (const c of meta.columns) {
+    entity[c.propertyName] = em.connection.driver.prepareHydratedValue(row[`${alias}__${c.databaseName}`], c);
+  }
+  return entity;
 }
