@@ -190,6 +190,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
       const outcome = await this.completions.add({
         claim,
         endpointId: source?.endpoint.id ?? null,
+        endpointWasFailing: (source?.endpoint.failingSince ?? null) !== null,
         decision,
         status: decision.outcome === 'SUCCEEDED' ? 'DELIVERED' : decision.outcome === 'RETRY' ? 'PENDING' : 'FAILED',
         nextAttemptAt: decision.nextAttemptAt,

@@ -9,6 +9,8 @@ import { DeliveryRepository, type DeliveryCompletion } from './delivery.reposito
 export interface DispatchedCompletion extends DeliveryCompletion {
   /** The endpoint as it was sent to; null when it was gone. */
   readonly endpointId: string | null;
+  /** Its failure streak had begun when it was read for this attempt. */
+  readonly endpointWasFailing: boolean;
   readonly decision: DeliveryDecision;
 }
 
@@ -82,7 +84,10 @@ export class CompletionWriter {
         outcomes[k] = { stillOurs: true, disabled, cascaded };
       }
     }
-    await this.deliveries.markEndpointsHealthy(em, [...latest].filter(([, c]) => c.kind === 'HEALTHY').map(([id]) => id));
+    // A streak can only end where one had begun: the rest (nearly every success) cost no statement. One that
+    // began after this attempt read its endpoint ends with the endpoint's next success, which reads it afresh.
+    const failing = new Set(items.filter((i) => i.endpointWasFailing).map((i) => i.endpointId));
+    await this.deliveries.markEndpointsHealthy(em, [...latest].filter(([id, c]) => c.kind === 'HEALTHY' && failing.has(id)).map(([id]) => id));
     for (const [id, change] of latest) if (change.kind === 'FAILING') await this.deliveries.markEndpointFailing(em, id, change.since);
     return outcomes;
   }

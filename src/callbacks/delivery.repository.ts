@@ -111,15 +111,16 @@ export class DeliveryRepository {
    */
   async completeMany(em: EntityManager, items: readonly DeliveryCompletion[], now: Date): Promise<Set<string>> {
     if (items.length === 0) return new Set();
-    // Locked until commit on MySQL (SQLite has one writer), so no lease moves between this read and the updates.
-    const read = em
-      .createQueryBuilder(DeliveryEntity, 'd')
-      .select(['d.id', 'd.leaseVersion'])
-      .where('d.id IN (:...ids)', { ids: items.map((i) => i.claim.delivery.id) })
-      .andWhere('d.status = :leased', { leased: 'LEASED' });
-    if (em.connection.options.type === 'mysql') read.setLock('pessimistic_write');
-    const versions = new Map((await read.getMany()).map((d) => [d.id, d.leaseVersion]));
-    const ours = items.filter((i) => versions.get(i.claim.delivery.id) === i.claim.leaseVersion);
+    // Locked until commit on MySQL (SQLite has one writer), so no lease moves between this read and the updates;
+    // with each delivery's last attempt number, counted over its whole life (operator redeliveries included).
+    const ids = items.map((i) => i.claim.delivery.id);
+    const current: Array<{ id: string; lease_version: number | string; last_no: number | string | null }> = await em.query(
+      `SELECT d.id AS id, d.lease_version AS lease_version, (SELECT MAX(a.attempt_no) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS last_no
+       FROM deliveries d WHERE d.id IN (${ids.map(() => '?').join(', ')}) AND d.status = 'LEASED'${em.connection.options.type === 'mysql' ? ' FOR UPDATE' : ''}`,
+      ids,
+    );
+    const leased = new Map(current.map((r) => [r.id, { version: Number(r.lease_version), lastNo: Number(r.last_no ?? 0) }]));
+    const ours = items.filter((i) => leased.get(i.claim.delivery.id)?.version === i.claim.leaseVersion);
     if (ours.length === 0) return new Set();
 
     // Successes share one UPDATE; a retry's own due time makes it a group of its own.
@@ -148,19 +149,9 @@ export class DeliveryRepository {
         .execute();
     }
 
-    // Numbered after every earlier attempt of the delivery, operator redeliveries included.
-    const ids = ours.map((i) => i.claim.delivery.id);
-    const last = await em
-      .createQueryBuilder(DeliveryAttemptEntity, 'a')
-      .select('a.delivery_id', 'id')
-      .addSelect('MAX(a.attempt_no)', 'n')
-      .where('a.delivery_id IN (:...ids)', { ids })
-      .groupBy('a.delivery_id')
-      .getRawMany<{ id: string; n: number | string }>();
-    const lastNo = new Map(last.map((r) => [r.id, Number(r.n)]));
-    const rows = ours.map((i) => ({ id: randomUUID(), deliveryId: i.claim.delivery.id, attemptNo: (lastNo.get(i.claim.delivery.id) ?? 0) + 1, ...i.attempt }));
+    const rows = ours.map((i) => ({ id: randomUUID(), deliveryId: i.claim.delivery.id, attemptNo: leased.get(i.claim.delivery.id)!.lastNo + 1, ...i.attempt }));
     await em.createQueryBuilder().insert().into(DeliveryAttemptEntity).values(rows).updateEntity(false).execute();
-    return new Set(ids);
+    return new Set(ours.map((i) => i.claim.delivery.id));
   }
 
   /**
