@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { insertIfAbsent } from '../database/insert-if-absent';
-import { findRowBy, insertRow, runSql, updateRowById } from '../database/raw-rows';
+import { findRowBy, insertRow, SqlExpression, updateRowById, type ColumnExpressions } from '../database/raw-rows';
 import { AuthCodeEntity } from './auth-code.entity';
 import { AuthorizationEntity } from './authorization.entity';
 
@@ -13,13 +13,14 @@ export class AuthorizationRepository {
     return findRowBy(em, AuthorizationEntity, 'access_token_hash', accessTokenHash, { forUpdate: true });
   }
 
-  insert(em: EntityManager, row: AuthorizationEntity): Promise<void> {
-    return insertRow(em, AuthorizationEntity, row);
+  /** `linkAgreement`: also set auth_code_id to the newest auth code of that agreement (null if none), in the same statement. */
+  insert(em: EntityManager, row: AuthorizationEntity, linkAgreement?: string): Promise<void> {
+    return insertRow(em, AuthorizationEntity, row, agreementLink(linkAgreement));
   }
 
-  /** Writes only `changes` (and bumps the version), as em.update would. */
-  update(em: EntityManager, id: string, changes: Partial<AuthorizationEntity>): Promise<void> {
-    return updateRowById(em, AuthorizationEntity, id, changes);
+  /** Writes only `changes` (and bumps the version), as em.update would; `linkAgreement` as for insert. */
+  update(em: EntityManager, id: string, changes: Partial<AuthorizationEntity>, linkAgreement?: string): Promise<void> {
+    return updateRowById(em, AuthorizationEntity, id, changes, agreementLink(linkAgreement));
   }
 
   findByIdForUpdate(em: EntityManager, id: string): Promise<AuthorizationEntity | null> {
@@ -56,15 +57,6 @@ export class AuthorizationRepository {
     );
   }
 
-  /** The id of the auth code an access token was exchanged from, matched on the agreement Alipay+ echoes in both; the newest. */
-  async findAuthCodeIdForAgreement(em: EntityManager, referenceAgreementId: string): Promise<string | null> {
-    const { records } = await runSql(
-      em,
-      'SELECT id FROM auth_codes WHERE reference_agreement_id = ? ORDER BY created_at DESC LIMIT 1',
-      [referenceAgreementId],
-    );
-    return (records[0] as { id: string } | undefined)?.id ?? null;
-  }
 
   findById(em: EntityManager, id: string): Promise<AuthorizationEntity | null> {
     return em.findOne(AuthorizationEntity, { where: { id } });
@@ -73,4 +65,12 @@ export class AuthorizationRepository {
   findManyByIds(em: EntityManager, ids: string[]): Promise<AuthorizationEntity[]> {
     return ids.length ? em.find(AuthorizationEntity, { where: { id: In(ids) } }) : Promise.resolve([]);
   }
+}
+
+/** The auth code an access token was exchanged from, matched on the agreement Alipay+ echoes in both; the newest. */
+function agreementLink(referenceAgreementId: string | undefined): ColumnExpressions<AuthorizationEntity> {
+  if (referenceAgreementId === undefined) return {};
+  return {
+    authCodeId: new SqlExpression('(SELECT id FROM auth_codes WHERE reference_agreement_id = ? ORDER BY created_at DESC LIMIT 1)', [referenceAgreementId]),
+  };
 }

@@ -37,33 +37,60 @@ export async function findRowBy<T extends ObjectLiteral>(
   return row;
 }
 
-/** Inserts the entity's defined properties (a version column starts at 1, as TypeORM starts it). */
-export async function insertRow<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, entity: T): Promise<void> {
+/** A column value computed by the database in the same statement, e.g. a scalar sub-query: one round trip instead of two. */
+export class SqlExpression {
+  constructor(
+    readonly sql: string,
+    readonly params: readonly unknown[],
+  ) {}
+}
+
+export type ColumnExpressions<T> = Partial<Record<keyof T, SqlExpression>>;
+
+/**
+ * Inserts the entity's defined properties (a version column starts at 1, as
+ * TypeORM starts it); a property in `computed` is set by its expression instead.
+ */
+export async function insertRow<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, entity: T, computed: ColumnExpressions<T> = {}): Promise<void> {
   const meta = em.connection.getMetadata(target);
   const driver = em.connection.driver;
   const names: string[] = [];
+  const placeholders: string[] = [];
   const values: unknown[] = [];
   for (const c of meta.columns) {
+    const expression = (computed as Record<string, SqlExpression | undefined>)[c.propertyName];
     let value = (entity as Record<string, unknown>)[c.propertyName];
     if (value === undefined && c === meta.versionColumn) value = 1;
-    if (value === undefined) continue;
+    if (value === undefined && !expression) continue;
     names.push(c.databaseName);
-    values.push(driver.preparePersistentValue(value, c));
+    placeholders.push(expression ? expression.sql : '?');
+    values.push(...(expression ? expression.params : [driver.preparePersistentValue(value, c)]));
   }
-  await runSql(em, `INSERT INTO ${meta.tableName} (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`, values);
+  await runSql(em, `INSERT INTO ${meta.tableName} (${names.join(', ')}) VALUES (${placeholders.join(', ')})`, values);
 }
 
-/** Sets `changes` (property names) on the row with this primary key and bumps its version column, as em.update does. */
-export async function updateRowById<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, id: string, changes: Partial<T>): Promise<void> {
+/**
+ * Sets `changes` (property names) on the row with this primary key and bumps
+ * its version column, as em.update does; a property in `computed` is set by
+ * its expression instead.
+ */
+export async function updateRowById<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  id: string,
+  changes: Partial<T>,
+  computed: ColumnExpressions<T> = {},
+): Promise<void> {
   const meta = em.connection.getMetadata(target);
   const driver = em.connection.driver;
   const sets: string[] = [];
   const values: unknown[] = [];
   for (const c of meta.columns) {
+    const expression = (computed as Record<string, SqlExpression | undefined>)[c.propertyName];
     const value = (changes as Record<string, unknown>)[c.propertyName];
-    if (value === undefined) continue;
-    sets.push(`${c.databaseName} = ?`);
-    values.push(driver.preparePersistentValue(value, c));
+    if (value === undefined && !expression) continue;
+    sets.push(`${c.databaseName} = ${expression ? expression.sql : '?'}`);
+    values.push(...(expression ? expression.params : [driver.preparePersistentValue(value, c)]));
   }
   const version = meta.versionColumn;
   if (version && (changes as Record<string, unknown>)[version.propertyName] === undefined) {

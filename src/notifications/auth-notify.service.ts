@@ -154,11 +154,12 @@ export class AuthNotifyService {
       now,
     );
     // A tombstone learns its details from the late TOKEN_CREATED (the state machine keeps it canceled).
-    if (body.authorizationNotifyType === 'TOKEN_CREATED' && record.tokenCreatedAt === null) await this.fillCreatedDetails(em, record, body, now);
+    const linkAgreement =
+      body.authorizationNotifyType === 'TOKEN_CREATED' && record.tokenCreatedAt === null ? this.fillCreatedDetails(record, body, now) : undefined;
     record.merchantId ??= merchantId;
     record.updatedAt = now;
-    if (row) await this.authorizations.update(em, record.id, changedColumns(row, record));
-    else await this.authorizations.insert(em, record);
+    if (row) await this.authorizations.update(em, record.id, changedColumns(row, record), linkAgreement);
+    else await this.authorizations.insert(em, record, linkAgreement);
     return this.transitions.recordEffects(em, record, t, now);
   }
 
@@ -183,7 +184,8 @@ export class AuthNotifyService {
     });
   }
 
-  private async fillCreatedDetails(em: EntityManager, record: AuthorizationEntity, body: AuthNotifyDto, now: Date) {
+  /** Sets what TOKEN_CREATED tells; returns the agreement whose auth code the row is to be linked to, if it has none yet. */
+  private fillCreatedDetails(record: AuthorizationEntity, body: AuthNotifyDto, now: Date): string | undefined {
     record.tokenCreatedAt = now;
     record.refreshTokenEnc = body.refreshToken ? this.vault.encrypt(body.refreshToken) : null;
     record.accessTokenExpiryTime = body.accessTokenExpiryTime ? parseProtocolTime(body.accessTokenExpiryTime) : null;
@@ -192,9 +194,7 @@ export class AuthNotifyService {
     record.userLoginId = body.userLoginId ?? null;
     record.wallet = body.walletForAccountBinding ? JSON.stringify(knownWalletFields(body.walletForAccountBinding)) : null;
     Object.assign(record, Object.fromEntries(Object.entries(ids(body)).filter(([, v]) => v !== null)));
-    if (body.referenceAgreementId && !record.authCodeId) {
-      record.authCodeId = await this.authorizations.findAuthCodeIdForAgreement(em, body.referenceAgreementId);
-    }
+    return body.referenceAgreementId && !record.authCodeId ? body.referenceAgreementId : undefined;
   }
 }
 

@@ -3,7 +3,7 @@ import { DataSource } from 'typeorm';
 import { AuthorizationEntity } from '../../src/authorizations/authorization.entity';
 import { loadConfig } from '../../src/config/load-config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { findRowBy, insertRow, updateRowById } from '../../src/database/raw-rows';
+import { findRowBy, insertRow, SqlExpression, updateRowById } from '../../src/database/raw-rows';
 import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-database';
 import { testEnvironment } from '../support/test-app';
 
@@ -77,5 +77,19 @@ describe(`raw rows on ${testEngine()}`, () => {
     const [mine, theirs] = await Promise.all([row.id, twin.id].map((id) => dataSource.manager.findOneByOrFail(AuthorizationEntity, { id })));
     expect({ ...mine, id: '', accessTokenHash: '' }).toEqual({ ...theirs, id: '', accessTokenHash: '' });
     expect(mine).toMatchObject({ status: 'CANCELED', canceledAt, scopes: null, customerId: 'C1', version: 2 });
+  });
+
+  it('sets a column from an expression in the same statement, on insert and on update', async () => {
+    const firstCustomer = new SqlExpression('(SELECT MIN(customer_id) FROM authorizations WHERE psp_id = ?)', ['P1']);
+    const inserted = authorization({ customerId: null });
+    await dataSource.transaction((em) => insertRow(em, AuthorizationEntity, inserted, { customerId: firstCustomer }));
+    expect(await dataSource.manager.findOneByOrFail(AuthorizationEntity, { id: inserted.id })).toMatchObject({ customerId: 'C1', version: 1 });
+
+    // Another table: MySQL refuses a sub-query on the table being updated.
+    const updated = authorization({ authCodeId: randomUUID() });
+    await dataSource.manager.insert(AuthorizationEntity, updated);
+    const none = new SqlExpression('(SELECT id FROM auth_codes WHERE reference_agreement_id = ?)', ['nobody']);
+    await dataSource.transaction((em) => updateRowById(em, AuthorizationEntity, updated.id, { scopes: 'X' }, { authCodeId: none }));
+    expect(await dataSource.manager.findOneByOrFail(AuthorizationEntity, { id: updated.id })).toMatchObject({ authCodeId: null, scopes: 'X', version: 2 });
   });
 });
