@@ -219,6 +219,8 @@ export function buildReport(input: ReportInput): { text: string; markdown: strin
       `notifications name a seeded merchant (no callback endpoints); latency columns are over S answers`,
     `CPU columns (from /proc, user+system): "target CPU ms/S" = the target process's CPU per S answer (steadier than the rates on a shared machine); ` +
       `"target CPU busy" = its CPU time / wall time (100% = one core saturated: a single event loop can do no more); "DB CPU ms/S" = the MariaDB server's, all its clients included`,
+    'answer signatures: the ceiling signs every answer afresh, as a plain route would; the gateway times answers to the whole second ' +
+      'and reuses the (deterministic, byte-identical) RSA signature of an identical answer within that second (src/signing/signature-memo.ts)',
     `gateway: ${settings.gatewayMain}; checkout ${revision}`,
     ...(mariadbSkipped ? [mariadbSkipped] : []),
     ...(mariadbUrl ? [`MariaDB server ${new URL(mariadbUrl).host} (scripts/mariadb.sh; MARIADB_DIR ${process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb'}), a fresh acqp_bench_* database per target`] : []),

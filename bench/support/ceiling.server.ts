@@ -3,6 +3,8 @@
  * own like the gateway, that does only what no gateway can skip: verify the
  * Alipay+ signature over the raw bytes (verifyInboundRequest) and sign a
  * constant answer (signedResponseHeaders). No Nest, no parsing, no database.
+ * It signs every answer afresh with the bare key, as a plain route would; the
+ * gateway's SignatureMemo reuse is deliberately not copied here.
  *
  *   node dist/bench/support/ceiling.server.js <port>
  *

@@ -38,7 +38,7 @@ export class EventOutbox {
 
   async record(em: EntityManager, event: NewEvent): Promise<EventEntity | null> {
     const dedupeKey = createHash('sha256').update(`${event.type}\0${event.subjectKey}`).digest('hex');
-    const row = em.create(EventEntity, {
+    const row = Object.assign(new EventEntity(), {
       id: randomUUID(),
       eventType: event.type,
       dedupeKey,

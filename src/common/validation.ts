@@ -17,16 +17,16 @@ export function MaxChars(max: number, options: ValidationOptions = {}): Property
       target: target.constructor,
       propertyName: String(propertyName),
       options: { message: `$property must be at most ${max} characters`, ...options },
-      validator: {
-        validate: (v: unknown) => {
-          if (typeof v !== 'string') return true;
-          if (v.length <= max) return true;
-          let n = 0;
-          for (const _ of v) if (++n > max) return false;
-          return true;
-        },
-      },
+      validator: { validate: (v: unknown) => typeof v !== 'string' || fitsChars(v, max) },
     });
+}
+
+/** True when `v` has at most `max` code points (MaxChars' rule). */
+export function fitsChars(v: string, max: number): boolean {
+  if (v.length <= max) return true;
+  let n = 0;
+  for (const _ of v) if (++n > max) return false;
+  return true;
 }
 
 /**

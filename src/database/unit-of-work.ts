@@ -17,6 +17,8 @@ const MAX_ATTEMPTS = 5;
 export class UnitOfWork {
   private readonly serial: boolean;
   private tail: Promise<unknown> = Promise.resolve();
+  /** Pooled MySQL connections whose session is already READ COMMITTED. */
+  private readonly readCommitted = new WeakSet<object>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
     this.serial = dataSource.options.type === 'better-sqlite3';
@@ -36,14 +38,43 @@ export class UnitOfWork {
   private async withRetry<T>(work: (em: EntityManager) => Promise<T>, retryDuplicates: boolean): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        // READ COMMITTED: REPEATABLE READ's gap locks on a not-yet-existing token hash make two
-        // concurrent first notifications of new tokens deadlock; the unique keys keep us correct.
-        return await this.dataSource.transaction('READ COMMITTED', work);
+        return await this.readCommittedTransaction(work);
       } catch (err) {
         const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
         const retryable = code !== undefined && (RETRYABLE_MYSQL_ERRORS.has(code) || (retryDuplicates && code === 'ER_DUP_ENTRY'));
         if (attempt >= MAX_ATTEMPTS || !retryable) throw err;
       }
+    }
+  }
+
+  /**
+   * DataSource.transaction('READ COMMITTED', work), except that the isolation
+   * level is set once per pooled connection (for its session) instead of by
+   * an extra statement before every transaction: a round trip saved on each.
+   * READ COMMITTED: REPEATABLE READ's gap locks on a not-yet-existing token
+   * hash make two concurrent first notifications of new tokens deadlock; the
+   * unique keys keep us correct. Every transaction on MySQL runs through here.
+   */
+  private async readCommittedTransaction<T>(work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const runner = this.dataSource.createQueryRunner();
+    try {
+      await runner.connect();
+      const connection = (runner as unknown as { databaseConnection: object }).databaseConnection;
+      if (!this.readCommitted.has(connection)) {
+        await runner.query('SET SESSION TRANSACTION ISOLATION LEVEL READ COMMITTED');
+        this.readCommitted.add(connection);
+      }
+      await runner.startTransaction();
+      try {
+        const result = await work(runner.manager);
+        await runner.commitTransaction();
+        return result;
+      } catch (err) {
+        await runner.rollbackTransaction().catch(() => undefined);
+        throw err;
+      }
+    } finally {
+      await runner.release();
     }
   }
 }

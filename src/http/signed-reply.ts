@@ -1,6 +1,6 @@
 import type { KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { signedResponseHeaders } from '../signing';
+import { formatResponseTime, SignatureMemo, signedResponseHeaders } from '../signing';
 
 /** The `result` object every Alipay+ and Antom answer carries. */
 export interface ProtocolResult {
@@ -9,10 +9,21 @@ export interface ProtocolResult {
   resultMessage: string;
 }
 
+/** One memo per private key: the gateway signs with its Alipay+ key and its merchant-facing key. */
+const memos = new WeakMap<KeyObject, SignatureMemo>();
+
+function memoFor(privateKey: KeyObject): SignatureMemo {
+  let memo = memos.get(privateKey);
+  if (!memo) memos.set(privateKey, (memo = new SignatureMemo(privateKey)));
+  return memo;
+}
+
 /**
  * Sends a signed protocol answer: HTTP 200, the body as exact bytes, and the
  * lower-case `client-id` / `response-time` / `signature` headers (the official
  * Python SDK matches response header names case-sensitively in lower case).
+ * The response time is to the whole second, as Alipay+ and Antom document it,
+ * so identical answers within a second reuse one RSA signature (SignatureMemo).
  */
 export function sendSigned(
   req: FastifyRequest,
@@ -23,8 +34,8 @@ export function sendSigned(
 ): FastifyReply {
   const raw = Buffer.from(JSON.stringify(body), 'utf8');
   const headers = signedResponseHeaders(
-    { method: req.method, path: req.url, clientId: signer.clientId, time: now.toISOString(), body: raw },
-    signer.privateKey,
+    { method: req.method, path: req.url, clientId: signer.clientId, time: formatResponseTime(now), body: raw },
+    memoFor(signer.privateKey),
   );
   return reply.status(200).headers(headers).send(raw);
 }

@@ -14,12 +14,12 @@ import { IsProtocolTime } from './protocol-time.validator';
 export const AUTH_NOTIFY_TYPES = ['AUTHCODE_CREATED', 'TOKEN_CREATED', 'TOKEN_CANCELED'] as const;
 export type AuthNotifyType = (typeof AUTH_NOTIFY_TYPES)[number];
 
-class WalletLogoDto {
+export class WalletLogoDto {
   @OptionalString(128) logoName?: string | null;
   @OptionalString(2048) logoUrl?: string | null;
 }
 
-class WalletForAccountBindingDto {
+export class WalletForAccountBindingDto {
   @OptionalString(128) walletName?: string | null;
   @OptionalString(128) walletBrandName?: string | null;
   @ValidateIf((_, v) => v !== undefined && v !== null)

@@ -4,6 +4,7 @@ import { DomainError } from '../common/errors/domain-error';
 import type { ProtocolResult } from '../http/signed-reply';
 import { parseProtocolBody } from '../http/protocol-body';
 import { AuthNotifyDto } from './auth-notify.dto';
+import { acceptPlainlyValid } from './auth-notify.fast-path';
 import { AuthNotifyService } from './auth-notify.service';
 import { ApsInbound } from './aps-inbound';
 import { APS_SUCCESS, apsResultFor } from './aps-result';
@@ -31,7 +32,7 @@ export class AuthNotifyHandler {
     let label: string;
     try {
       const source = this.inbound.verify(req, 'authNotify');
-      const body = parseProtocolBody(req, AuthNotifyDto);
+      const body = parseProtocolBody(req, AuthNotifyDto, acceptPlainlyValid);
       type = body.authorizationNotifyType;
       label = await this.service.apply({ body, clientId: source.clientId, requestTime: source.requestTime });
       result = APS_SUCCESS;

@@ -69,23 +69,26 @@ export class AuthNotifyService {
   private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; wroteEvent: boolean; dedupeKey?: string }> {
     const now = this.clock.now();
     const body = n.body;
-    const subjectHash =
-      body.authorizationNotifyType === 'AUTHCODE_CREATED'
-        ? this.vault.lookupHash('auth-code', body.authCode!)
-        : this.vault.lookupHash('access-token', body.accessToken!);
+    const authCode = body.authorizationNotifyType === 'AUTHCODE_CREATED';
+    const subjectHash = authCode ? this.vault.lookupHash('auth-code', body.authCode!) : this.vault.lookupHash('access-token', body.accessToken!);
     const dedupeKey = sha256(`${body.authorizationNotifyType}\0${subjectHash}\0${body.tokenCancelSource ?? ''}`);
 
-    const notificationId = randomUUID();
+    // A token's row is locked before the notification is written, so the notification row can carry
+    // its authorization id from the start (no second statement), and every token notification takes
+    // its locks in one order: the token's row, then the notification's unique key.
+    const row = authCode ? null : await this.authorizations.findByTokenHashForUpdate(em, subjectHash);
+    const authorizationId = authCode ? null : (row?.id ?? randomUUID());
+
     // One statement decides first-or-duplicate; a concurrent twin waits on the unique key, then sees ours.
     const fresh = await insertIfAbsent(
       em,
       'notifications',
       {
-        id: notificationId,
+        id: randomUUID(),
         notify_type: body.authorizationNotifyType,
         dedupe_key: dedupeKey,
         subject_hash: subjectHash,
-        authorization_id: null,
+        authorization_id: authorizationId,
         client_id: n.clientId,
         request_time: n.requestTime,
         redacted_body: JSON.stringify(redact(body)),
@@ -99,14 +102,9 @@ export class AuthNotifyService {
     if (!fresh) return { result: 'DUPLICATE', wroteEvent: false, dedupeKey };
 
     const merchantId = body.referenceMerchantId ? await this.merchants.idForReference(em, body.referenceMerchantId) : null;
-    let wroteEvent: boolean;
-    if (body.authorizationNotifyType === 'AUTHCODE_CREATED') {
-      wroteEvent = await this.authCodeCreated(em, body, subjectHash, merchantId, now);
-    } else {
-      const { authorizationId, emitted } = await this.tokenChanged(em, body, subjectHash, merchantId, now);
-      await em.update(NotificationEntity, { id: notificationId }, { authorizationId });
-      wroteEvent = emitted;
-    }
+    const wroteEvent = authCode
+      ? await this.authCodeCreated(em, body, subjectHash, merchantId, now)
+      : await this.tokenChanged(em, body, row, { id: authorizationId!, accessTokenHash: subjectHash }, merchantId, now);
     return { result: 'APPLIED', wroteEvent };
   }
 
@@ -117,8 +115,7 @@ export class AuthNotifyService {
     merchantId: string | null,
     now: Date,
   ): Promise<boolean> {
-    if (await this.authorizations.findAuthCodeByHash(em, authCodeHash)) return false;
-    const code = em.create(AuthCodeEntity, {
+    const code = Object.assign(new AuthCodeEntity(), {
       id: randomUUID(),
       authCodeHash,
       authCodeEnc: this.vault.encrypt(body.authCode!),
@@ -128,7 +125,7 @@ export class AuthNotifyService {
       ...ids(body),
       createdAt: now,
     });
-    await em.insert(AuthCodeEntity, code);
+    if (!(await this.authorizations.insertAuthCodeIfAbsent(em, code))) return false;
     const event = await this.outbox.record(em, {
       type: 'AUTHCODE_CREATED',
       subjectKey: authCodeHash,
@@ -139,16 +136,17 @@ export class AuthNotifyService {
     return event !== null;
   }
 
+  /** Applies a token notification to its row (`row`, locked; null: a new record under `fresh`'s id); true when an event was written. */
   private async tokenChanged(
     em: EntityManager,
     body: AuthNotifyDto,
-    accessTokenHash: string,
+    row: AuthorizationEntity | null,
+    fresh: { id: string; accessTokenHash: string },
     merchantId: string | null,
     now: Date,
-  ): Promise<{ authorizationId: string; emitted: boolean }> {
-    const row = await this.authorizations.findByTokenHashForUpdate(em, accessTokenHash);
+  ): Promise<boolean> {
     // A copy, so the update writes only what changed.
-    const record = row ? Object.assign(new AuthorizationEntity(), row) : this.newRecord(em, body, accessTokenHash, merchantId, now);
+    const record = row ? Object.assign(new AuthorizationEntity(), row) : this.newRecord(body, fresh, merchantId, now);
     const t = this.transitions.decide(
       row,
       record,
@@ -156,18 +154,19 @@ export class AuthNotifyService {
       now,
     );
     // A tombstone learns its details from the late TOKEN_CREATED (the state machine keeps it canceled).
-    if (body.authorizationNotifyType === 'TOKEN_CREATED' && record.tokenCreatedAt === null) await this.fillCreatedDetails(em, record, body, now);
+    const linkAgreement =
+      body.authorizationNotifyType === 'TOKEN_CREATED' && record.tokenCreatedAt === null ? this.fillCreatedDetails(record, body, now) : undefined;
     record.merchantId ??= merchantId;
     record.updatedAt = now;
-    if (row) await em.update(AuthorizationEntity, { id: record.id }, changedColumns(row, record));
-    else await em.insert(AuthorizationEntity, record);
-    return { authorizationId: record.id, emitted: await this.transitions.recordEffects(em, record, t, now) };
+    if (row) await this.authorizations.update(em, record.id, changedColumns(row, record), linkAgreement);
+    else await this.authorizations.insert(em, record, linkAgreement);
+    return this.transitions.recordEffects(em, record, t, now);
   }
 
-  private newRecord(em: EntityManager, body: AuthNotifyDto, accessTokenHash: string, merchantId: string | null, now: Date) {
-    return em.create(AuthorizationEntity, {
-      id: randomUUID(),
-      accessTokenHash,
+  private newRecord(body: AuthNotifyDto, fresh: { id: string; accessTokenHash: string }, merchantId: string | null, now: Date) {
+    return Object.assign(new AuthorizationEntity(), {
+      id: fresh.id,
+      accessTokenHash: fresh.accessTokenHash,
       accessTokenEnc: this.vault.encrypt(body.accessToken!),
       refreshTokenEnc: null,
       encKeyId: this.vault.currentKeyId,
@@ -185,7 +184,8 @@ export class AuthNotifyService {
     });
   }
 
-  private async fillCreatedDetails(em: EntityManager, record: AuthorizationEntity, body: AuthNotifyDto, now: Date) {
+  /** Sets what TOKEN_CREATED tells; returns the agreement whose auth code the row is to be linked to, if it has none yet. */
+  private fillCreatedDetails(record: AuthorizationEntity, body: AuthNotifyDto, now: Date): string | undefined {
     record.tokenCreatedAt = now;
     record.refreshTokenEnc = body.refreshToken ? this.vault.encrypt(body.refreshToken) : null;
     record.accessTokenExpiryTime = body.accessTokenExpiryTime ? parseProtocolTime(body.accessTokenExpiryTime) : null;
@@ -194,9 +194,7 @@ export class AuthNotifyService {
     record.userLoginId = body.userLoginId ?? null;
     record.wallet = body.walletForAccountBinding ? JSON.stringify(knownWalletFields(body.walletForAccountBinding)) : null;
     Object.assign(record, Object.fromEntries(Object.entries(ids(body)).filter(([, v]) => v !== null)));
-    if (body.referenceAgreementId && !record.authCodeId) {
-      record.authCodeId = (await this.authorizations.findAuthCodeForAgreement(em, body.referenceAgreementId))?.id ?? null;
-    }
+    return body.referenceAgreementId && !record.authCodeId ? body.referenceAgreementId : undefined;
   }
 }
 

@@ -3,6 +3,7 @@ export type { SignedMessage } from './string-to-sign';
 export { formatSignatureHeader, parseSignatureHeader } from './signature-header';
 export type { ParsedSignatureHeader } from './signature-header';
 export { isWithinSkew, parseMessageTime } from './message-time';
+export { formatResponseTime, SignatureMemo } from './signature-memo';
 export { InvalidKeyError, keyFingerprint, loadPrivateKey, loadPublicKey, publicKeyFromPrivate } from './signing-keys';
 export {
   readSignatureHeaders,

@@ -1,5 +1,6 @@
 import { KeyObject, sign, verify } from 'node:crypto';
 import { isWithinSkew, parseMessageTime } from './message-time';
+import { SignatureMemo } from './signature-memo';
 import {
   DecodedSignatureHeader,
   decodeSignatureHeader,
@@ -111,13 +112,15 @@ export function verifyInboundRequest(req: InboundRequest, opts: VerifyInboundOpt
  * Headers for a response we sign. `m.method`/`m.path` are the request's, and
  * `m.time` becomes Response-Time. Names are lower case on purpose: the official
  * Antom Python SDK looks up `client-id`, `response-time` and `signature`
- * case-sensitively and rejects the response otherwise.
+ * case-sensitively and rejects the response otherwise. Pass a SignatureMemo
+ * instead of the key to reuse identical signatures within one response time.
  */
-export function signedResponseHeaders(m: SignedMessage, privateKey: KeyObject, keyVersion = '1'): Record<string, string> {
+export function signedResponseHeaders(m: SignedMessage, privateKey: KeyObject | SignatureMemo, keyVersion = '1'): Record<string, string> {
+  const signature = privateKey instanceof SignatureMemo ? privateKey.sign(m) : signMessage(m, privateKey);
   return {
     'client-id': m.clientId,
     'response-time': m.time,
-    signature: formatSignatureHeader(signMessage(m, privateKey), keyVersion),
+    signature: formatSignatureHeader(signature, keyVersion),
     'content-type': JSON_CONTENT_TYPE,
   };
 }
