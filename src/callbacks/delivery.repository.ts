@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { In, IsNull, Not, type EntityManager } from 'typeorm';
 import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
-import { runSql } from '../database/raw-rows';
+import { insertRows, runSql } from '../database/raw-rows';
 import { DeliveryAttemptEntity, DeliveryEntity, type DeliveryStatus } from './delivery.entity';
 import type { EventEntity } from './event.entity';
 
@@ -47,8 +47,8 @@ export class DeliveryRepository {
     );
     const subscribed = (records as Array<{ id: string; event_types: string }>).filter((e) => e.event_types.split(',').includes(event.eventType));
     if (subscribed.length === 0) return 0;
-    const rows = subscribed.map((e) =>
-      em.create(DeliveryEntity, {
+    const rows = subscribed.map(
+      (e): DeliveryEntity => ({
         id: randomUUID(),
         eventId: event.id,
         endpointId: e.id,
@@ -66,7 +66,7 @@ export class DeliveryRepository {
         updatedAt: event.createdAt,
       }),
     );
-    await em.insert(DeliveryEntity, rows);
+    await insertRows(em, DeliveryEntity, rows);
     return rows.length;
   }
 
@@ -150,8 +150,8 @@ export class DeliveryRepository {
         .execute();
     }
 
-    const rows = ours.map((i) => ({ id: randomUUID(), deliveryId: i.claim.delivery.id, attemptNo: leased.get(i.claim.delivery.id)!.lastNo + 1, ...i.attempt }));
-    await em.createQueryBuilder().insert().into(DeliveryAttemptEntity).values(rows).updateEntity(false).execute();
+    const rows = ours.map((i): DeliveryAttemptEntity => ({ id: randomUUID(), deliveryId: i.claim.delivery.id, attemptNo: leased.get(i.claim.delivery.id)!.lastNo + 1, ...i.attempt }));
+    await insertRows(em, DeliveryAttemptEntity, rows);
     return new Set(ours.map((i) => i.claim.delivery.id));
   }
 

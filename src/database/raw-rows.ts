@@ -70,6 +70,28 @@ export async function insertRow<T extends ObjectLiteral>(em: EntityManager, targ
 }
 
 /**
+ * Inserts rows of one shape (the first row's defined properties) in one
+ * multi-row INSERT: a fan-out's deliveries, a batch's attempt rows.
+ */
+export async function insertRows<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, rows: readonly T[]): Promise<void> {
+  if (rows.length === 0) return;
+  const meta = em.connection.getMetadata(target);
+  const driver = em.connection.driver;
+  const columns = meta.columns.filter((c) => (rows[0] as Record<string, unknown>)[c.propertyName] !== undefined);
+  const tuple = `(${columns.map(() => '?').join(', ')})`;
+  // Under both engines' bound-parameter limits (MySQL 65,535; SQLite 32,766), however many endpoints a merchant has.
+  const perStatement = Math.max(1, Math.floor(MAX_PARAMETERS / columns.length));
+  for (let from = 0; from < rows.length; from += perStatement) {
+    const chunk = rows.slice(from, from + perStatement);
+    const values: unknown[] = [];
+    for (const row of chunk) for (const c of columns) values.push(driver.preparePersistentValue((row as Record<string, unknown>)[c.propertyName], c));
+    await runSql(em, `INSERT INTO ${meta.tableName} (${columns.map((c) => c.databaseName).join(', ')}) VALUES ${chunk.map(() => tuple).join(', ')}`, values);
+  }
+}
+
+const MAX_PARAMETERS = 30_000;
+
+/**
  * Sets `changes` (property names) on the row with this primary key and bumps
  * its version column, as em.update does; a property in `computed` is set by
  * its expression instead.

@@ -3,7 +3,8 @@ import { DataSource } from 'typeorm';
 import { AuthorizationEntity } from '../../src/authorizations/authorization.entity';
 import { loadConfig } from '../../src/config/load-config';
 import { dataSourceOptions } from '../../src/database/data-source-options';
-import { findRowBy, insertRow, SqlExpression, updateRowById } from '../../src/database/raw-rows';
+import { DeliveryAttemptEntity } from '../../src/callbacks/delivery.entity';
+import { findRowBy, insertRow, insertRows, SqlExpression, updateRowById } from '../../src/database/raw-rows';
 import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-database';
 import { testEnvironment } from '../support/test-app';
 
@@ -65,6 +66,25 @@ describe(`raw rows on ${testEngine()}`, () => {
     expect(sut).toBeInstanceOf(AuthorizationEntity);
     expect(sut).toEqual(await dataSource.manager.findOneBy(AuthorizationEntity, { id: row.id }));
     expect(await dataSource.transaction((em) => findRowBy(em, AuthorizationEntity, 'access_token_hash', 'absent'))).toBeNull();
+  });
+
+  it('inserts many rows of one shape, in as many statements as the parameter limits need, as TypeORM reads them', async () => {
+    const deliveryId = randomUUID();
+    // 4,000 rows x 8 columns: more bound parameters than one statement may carry.
+    const rows = Array.from({ length: 4_000 }, (_, i): DeliveryAttemptEntity => ({
+      id: randomUUID(),
+      deliveryId,
+      attemptNo: i + 1,
+      startedAt: new Date(Date.UTC(2026, 10, 22, 6, 15, 30, i % 1000)),
+      durationMs: i,
+      httpStatus: i % 2 ? 200 : null,
+      responseBody: i % 3 ? '{"result":{"resultStatus":"S"}}' : null,
+      errorClass: i % 2 ? null : 'TIMEOUT',
+      outcome: i % 2 ? 'SUCCEEDED' : 'RETRY',
+    }));
+    await dataSource.transaction((em) => insertRows(em, DeliveryAttemptEntity, rows));
+    const read = await dataSource.manager.find(DeliveryAttemptEntity, { where: { deliveryId }, order: { attemptNo: 'ASC' } });
+    expect(read.map((r) => ({ ...r }))).toEqual(rows);
   });
 
   it('updates only the given columns and bumps the version, as em.update does', async () => {
