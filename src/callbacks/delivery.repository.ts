@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { In, IsNull, Not, type EntityManager } from 'typeorm';
 import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
-import { insertRows, runSql } from '../database/raw-rows';
+import { insertRows, runSql, SqlExpression, updateRowsById } from '../database/raw-rows';
 import { DeliveryAttemptEntity, DeliveryEntity, type DeliveryStatus } from './delivery.entity';
 import type { EventEntity } from './event.entity';
 
@@ -93,10 +93,13 @@ export class DeliveryRepository {
   async lease(em: EntityManager, rows: readonly DeliveryEntity[], owner: string, now: Date, leaseMs: number): Promise<ClaimedDelivery[]> {
     if (rows.length === 0) return [];
     const leaseExpiresAt = new Date(now.getTime() + leaseMs);
-    await em.update(
+    await updateRowsById(
+      em,
       DeliveryEntity,
-      { id: In(rows.map((d) => d.id)), status: 'PENDING' },
-      { status: 'LEASED', leaseOwner: owner, leaseExpiresAt, updatedAt: now, leaseVersion: () => 'lease_version + 1' },
+      rows.map((d) => d.id),
+      { status: 'LEASED', leaseOwner: owner, leaseExpiresAt, updatedAt: now },
+      { leaseVersion: new SqlExpression('lease_version + 1', []) },
+      new SqlExpression("status = 'PENDING'", []),
     );
     return rows.map((d) => ({
       delivery: { ...d, status: 'LEASED', leaseOwner: owner, leaseExpiresAt, leaseVersion: d.leaseVersion + 1 },
@@ -132,22 +135,22 @@ export class DeliveryRepository {
     }
     for (const group of groups.values()) {
       const { status, nextAttemptAt, lastHttpStatus, lastError } = group[0]!;
-      await em
-        .createQueryBuilder()
-        .update(DeliveryEntity)
-        .set({
+      await updateRowsById(
+        em,
+        DeliveryEntity,
+        group.map((i) => i.claim.delivery.id),
+        {
           status,
-          attemptCount: () => 'attempt_count + 1',
-          nextAttemptAt: nextAttemptAt ?? (() => 'next_attempt_at'),
+          ...(nextAttemptAt && { nextAttemptAt }),
           lastHttpStatus,
           lastError: lastError?.slice(0, 256) ?? null,
           deliveredAt: status === 'DELIVERED' ? now : null,
           leaseOwner: null,
           leaseExpiresAt: null,
           updatedAt: now,
-        })
-        .where('id IN (:...ids)', { ids: group.map((i) => i.claim.delivery.id) })
-        .execute();
+        },
+        { attemptCount: new SqlExpression('attempt_count + 1', []) },
+      );
     }
 
     const rows = ours.map((i): DeliveryAttemptEntity => ({ id: randomUUID(), deliveryId: i.claim.delivery.id, attemptNo: leased.get(i.claim.delivery.id)!.lastNo + 1, ...i.attempt }));

@@ -103,6 +103,23 @@ export async function updateRowById<T extends ObjectLiteral>(
   changes: Partial<T>,
   computed: ColumnExpressions<T> = {},
 ): Promise<void> {
+  await updateRowsById(em, target, [id], changes, computed);
+}
+
+/**
+ * updateRowById for many rows in one statement, only where `condition` (a
+ * predicate over the row, e.g. a fence on its state) also holds; how many
+ * rows changed.
+ */
+export async function updateRowsById<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  ids: readonly string[],
+  changes: Partial<T>,
+  computed: ColumnExpressions<T> = {},
+  condition?: SqlExpression,
+): Promise<number> {
+  if (ids.length === 0) return 0;
   const meta = em.connection.getMetadata(target);
   const driver = em.connection.driver;
   const sets: string[] = [];
@@ -118,7 +135,9 @@ export async function updateRowById<T extends ObjectLiteral>(
   if (version && (changes as Record<string, unknown>)[version.propertyName] === undefined) {
     sets.push(`${version.databaseName} = ${version.databaseName} + 1`);
   }
-  if (sets.length === 0) return;
+  if (sets.length === 0) return 0;
   const primary = meta.primaryColumns[0];
-  await runSql(em, `UPDATE ${meta.tableName} SET ${sets.join(', ')} WHERE ${primary.databaseName} = ?`, [...values, id]);
+  const where = `${primary.databaseName} IN (${ids.map(() => '?').join(', ')})${condition ? ` AND (${condition.sql})` : ''}`;
+  const { affected } = await runSql(em, `UPDATE ${meta.tableName} SET ${sets.join(', ')} WHERE ${where}`, [...values, ...ids, ...(condition?.params ?? [])]);
+  return affected ?? 0;
 }
