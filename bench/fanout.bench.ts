@@ -43,7 +43,7 @@ import { createMariadbDatabase, createSqliteDatabase, mariadbServer, serverCount
 import { AUTH_NOTIFY_PATH, BENCH_ACQUIRER_ID, BENCH_CLIENT_ID, BENCH_PEMS, gatewayEnvironment, repoRoot } from './support/bench-keys';
 import { freePort, startNodeChild, waitForHttp200, type BenchChild } from './support/child-process';
 import { GATEWAY_NODE_ARGS } from './support/gateway-node';
-import { mariadbPid } from './support/cpu-meter';
+import { mariadbPid, processCpuMs } from './support/cpu-meter';
 import { gatewaySender } from './support/fanout-load';
 import { runPhase, type FanoutTarget, type PhaseRun, type WaitLimits } from './support/fanout-phases';
 import { FanoutReceivers } from './support/fanout-receivers';
@@ -97,6 +97,33 @@ function authorizations(count: number, referenceMerchantId: string): Authorizati
   return Array.from({ length: count }, () => newAuthorization({ referenceMerchantId }, { acquirerId: BENCH_ACQUIRER_ID, pspId: '102208800000001230', now: Date.now }));
 }
 
+/** "Idle" for the trickle's start: the target and its store each under this share of one core... */
+const SETTLE_CPU_SHARE = 0.1;
+/** ...over this many consecutive one-second windows... */
+const SETTLE_WINDOWS = 3;
+/** ...waiting at most this long. */
+const SETTLE_MAX_MS = 60_000;
+
+/**
+ * Waits until the target and its store have finished the burst's aftermath
+ * (MariaDB flushes pages and purges old row versions for a while after a
+ * burst), so the trickle measures an unsaturated system, not the tail of the
+ * previous phase.
+ */
+async function settle(target: FanoutTarget): Promise<{ waitedMs: number; idle: boolean }> {
+  const started = Date.now();
+  let quiet = 0;
+  while (Date.now() - started < SETTLE_MAX_MS) {
+    const before = [processCpuMs(target.pid), processCpuMs(target.storePid)];
+    await new Promise((r) => setTimeout(r, 1_000));
+    const after = [processCpuMs(target.pid), processCpuMs(target.storePid)];
+    const busy = after.some((ms, i) => ms !== null && before[i] !== null && ms - before[i]! > SETTLE_CPU_SHARE * 1_000);
+    quiet = busy ? 0 : quiet + 1;
+    if (quiet >= SETTLE_WINDOWS) return { waitedMs: Date.now() - started, idle: true };
+  }
+  return { waitedMs: Date.now() - started, idle: false };
+}
+
 /** The phases, in order, against one target; trickleRate() is asked after the burst. */
 async function runPhases(target: FanoutTarget, receivers: FanoutReceivers, s: FanoutSettings, result: TargetResult, trickleRate: (burst?: PhaseRun) => number): Promise<void> {
   const limits: WaitLimits = { maxWaitMs: s.maxWaitMs, stallMs: STALL_MS };
@@ -117,6 +144,9 @@ async function runPhases(target: FanoutTarget, receivers: FanoutReceivers, s: Fa
       `missing ${b.missing}, duplicates ${b.duplicates}, bad signatures ${b.invalidSignatures}; peak RSS ${result.burst.memory.peakRssMB.toFixed(0)} MB` +
       (result.burst.incomplete ? ` (${result.burst.incomplete})` : ''),
   );
+  const settled = await settle(target);
+  log(`  settled after the burst in ${(settled.waitedMs / 1000).toFixed(1)} s${settled.idle ? '' : ' (still busy at the limit)'}`);
+  result.settleMs = settled.waitedMs;
   const rate = trickleRate(result.burst);
   // At least TRICKLE_MIN_CANCELLATIONS, so a low rate still gives a p99 over several cancellations' callbacks.
   const count = Math.max(TRICKLE_MIN_CANCELLATIONS, Math.round(rate * (s.trickleDurationMs / 1000)));

@@ -39,6 +39,8 @@ export interface TargetResult {
   singles: PhaseRun[];
   burst?: PhaseRun;
   trickle?: PhaseRun;
+  /** How long the trickle waited for the target and its store to go idle after the burst, ms. */
+  settleMs?: number;
   /** VmHWM of the gateway or worker at the end: its peak RSS over the whole run, MB. */
   lifetimeHwmMB?: number;
   /** Redis used_memory_peak (BullMQ), MB. */
@@ -259,7 +261,8 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
     `load average: start ${input.startLoad}, end ${input.endLoad}; before each target: ${results.map((r) => `${r.name} ${r.loadAverageBefore}`).join('; ')}`,
     `fan-out: 1 merchant, ${s.endpoints} ACTIVE sub-merchants with one TOKEN_CANCELED endpoint each (ANTOM_RSA); ${input.receivers}; receivers, targets, stores and this client share the machine's ${machine.cores} cores`,
     `phases: single (1 cancellation, after 1 warm-up) x${s.singles}; burst ${s.cancellations} cancellations, ${s.concurrency} in flight (gateway: signed TOKEN_CANCELED authNotify, ack = its S answer; BullMQ: addBulk of ${s.endpoints} jobs, ack = resolved); ` +
-      `trickle ${trickleDesc} for ${s.trickleDurationMs / 1000} s, open loop`,
+      `trickle ${trickleDesc} for ${s.trickleDurationMs / 1000} s, open loop, once the target and its store are idle after the burst ` +
+      `(each under 10% of a core for 3 s in a row, at most 60 s; waited ${results.map((r) => `${r.name} ${r.settleMs === undefined ? '-' : `${(r.settleMs / 1000).toFixed(0)} s`}`).join(', ')})`,
     `deliveries/s = distinct (cancellation, endpoint) callbacks arrived / (last arrival - first notification sent); steady/s = the middle 80% of arrivals over their time span; ` +
       `ack->delivery = arrival at the receiver (its clock) - the cancellation's acknowledgement (this process's clock; same machine)`,
     `peak RSS = highest VmRSS sampled every 200 ms in the phase; lifetime = VmHWM; CPU from /proc (user+system) per delivered callback; "target busy" = target CPU / wall time (100% = one core)`,
