@@ -1,9 +1,9 @@
 /**
  * The BullMQ peer of the gateway's callback dispatcher, in a process of its
- * own: a Worker (concurrency 64, like CALLBACK_CONCURRENCY) that signs and
+ * own: a Worker (concurrency 128, like CALLBACK_CONCURRENCY) that signs and
  * POSTs each callback job, retried by BullMQ (attempts, exponential backoff).
  *
- *   REDIS_URL=redis://127.0.0.1:6390 QUEUE=<name> [CONCURRENCY=64] node dist/bench/bullmq/fanout.worker.js
+ *   REDIS_URL=redis://127.0.0.1:6390 QUEUE=<name> [CONCURRENCY=128] node dist/bench/bullmq/fanout.worker.js
  *
  * Prints `READY` once connected; on SIGTERM closes the worker (waiting for
  * the jobs in hand) and prints `STATS {"completed":n,"failedAttempts":n}`.
@@ -17,7 +17,7 @@ async function main(): Promise<void> {
   const url = process.env.REDIS_URL ?? 'redis://127.0.0.1:6390';
   const queue = process.env.QUEUE;
   if (!queue) throw new Error('QUEUE is required');
-  const concurrency = Number(process.env.CONCURRENCY ?? 64);
+  const concurrency = Number(process.env.CONCURRENCY ?? 128);
   const sender = new CallbackSender({ clientId: BENCH_CLIENT_ID, privateKey: BENCH_KEYS.acqpPrivate });
   // A Worker's blocking connection must retry forever (BullMQ requires maxRetriesPerRequest: null).
   const connection = new Redis(url, { maxRetriesPerRequest: null });

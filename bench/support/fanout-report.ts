@@ -266,7 +266,7 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
     `deliveries/s = distinct (cancellation, endpoint) callbacks arrived / (last arrival - first notification sent); steady/s = the middle 80% of arrivals over their time span; ` +
       `ack->delivery = arrival at the receiver (its clock) - the cancellation's acknowledgement (this process's clock; same machine)`,
     `peak RSS = highest VmRSS sampled every 200 ms in the phase; lifetime = VmHWM; CPU from /proc (user+system) per delivered callback; "target busy" = target CPU / wall time (100% = one core)`,
-    `gateway: ${s.gatewayMain}; checkout ${input.revision}; env extra: CALLBACK_ALLOW_PRIVATE_NETWORKS=127.0.0.0/8${Object.keys(s.gatewayEnv).length ? `, ${JSON.stringify(s.gatewayEnv)}` : ' (CALLBACK_CONCURRENCY 64, CALLBACK_ENDPOINT_CONCURRENCY 4, CALLBACK_POLL_MS 1000 defaults)'}`,
+    `gateway: ${s.gatewayMain}; checkout ${input.revision}; env extra: CALLBACK_ALLOW_PRIVATE_NETWORKS=127.0.0.0/8${Object.keys(s.gatewayEnv).length ? `, ${JSON.stringify(s.gatewayEnv)}` : ' (CALLBACK_CONCURRENCY 128, CALLBACK_ENDPOINT_CONCURRENCY 4, CALLBACK_POLL_MS 1000 defaults)'}`,
     `BullMQ peer: Worker concurrency ${s.workerConcurrency}, jobs attempts 8 with exponential backoff from 2 s, removeOnComplete; the gateway's callbackBody + antomCallbackHeaders per attempt; http keep-alive agent, 10 s timeout; Redis ${input.redisUrl ?? '-'} without persistence`,
     ...input.skipped,
     ...(input.mariadbUrl ? [`MariaDB server ${new URL(input.mariadbUrl).host} (scripts/mariadb.sh; MARIADB_DIR ${process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb'}), a fresh acqp_bench_* database`] : []),

@@ -8,14 +8,14 @@ import { parseDuration, parseDurationList } from './duration';
 const sandbox = (env: Record<string, string> = {}) => loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'acqp-cfg-')), ...env });
 
 describe('callbacks configuration', () => {
-  it('defaults to the Antom schedule, 5 days to disable, 10 s, 64/4 in flight, 1 s poll', () => {
+  it('defaults to the Antom schedule, 5 days to disable, 10 s, 128/4 in flight, 1 s poll', () => {
     const sut = sandbox().callbacks;
     expect(sut).toMatchObject({
       retryScheduleMs: [0, 120_000, 600_000, 600_000, 3_600_000, 7_200_000, 21_600_000, 54_000_000],
       disableAfterMs: 5 * 86_400_000,
       timeoutMs: 10_000,
       pollMs: 1_000,
-      concurrency: 64,
+      concurrency: 128,
       endpointConcurrency: 4,
     });
   });

@@ -74,7 +74,7 @@ export interface CallbacksConfig {
   readonly timeoutMs: number;
   /** CALLBACK_POLL_MS: how often each instance looks for due deliveries besides being woken by commits. Default 1000 ms. */
   readonly pollMs: number;
-  /** CALLBACK_CONCURRENCY: callback requests in flight per instance at most. Default 64. */
+  /** CALLBACK_CONCURRENCY: callback requests in flight per instance at most. Default 128. */
   readonly concurrency: number;
   /** CALLBACK_ENDPOINT_CONCURRENCY: requests in flight to one endpoint per instance at most. Default 4. */
   readonly endpointConcurrency: number;

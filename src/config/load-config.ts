@@ -149,7 +149,7 @@ function parseCallbacks(p: Problems, value: (name: string) => string | undefined
     disableAfterMs: disableAfterMs ?? 0,
     timeoutMs: int(p, 'CALLBACK_TIMEOUT_MS', value('CALLBACK_TIMEOUT_MS'), 10_000, 50, 120_000),
     pollMs: int(p, 'CALLBACK_POLL_MS', value('CALLBACK_POLL_MS'), 1_000, 10, 60_000),
-    concurrency: int(p, 'CALLBACK_CONCURRENCY', value('CALLBACK_CONCURRENCY'), 64, 1, 1024),
+    concurrency: int(p, 'CALLBACK_CONCURRENCY', value('CALLBACK_CONCURRENCY'), 128, 1, 1024),
     endpointConcurrency: int(p, 'CALLBACK_ENDPOINT_CONCURRENCY', value('CALLBACK_ENDPOINT_CONCURRENCY'), 4, 1, 256),
     allowPrivateNetworks: allow,
   };
