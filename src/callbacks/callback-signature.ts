@@ -1,5 +1,5 @@
-import { createHmac, sign, type KeyObject } from 'node:crypto';
-import { buildStringToSign, formatSignatureHeader, type SignedMessage } from '../signing';
+import { createHmac, type KeyObject } from 'node:crypto';
+import { formatSignatureHeader, signMessageAsync } from '../signing';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
 const WEBHOOK_SECRET_PREFIX = 'whsec_';
@@ -26,15 +26,8 @@ export async function antomCallbackHeaders(
     'content-type': JSON_CONTENT_TYPE,
     'client-id': signer.clientId,
     'request-time': requestTime,
-    signature: formatSignatureHeader(await signOffLoop(message, signer.privateKey)),
+    signature: formatSignatureHeader(await signMessageAsync(message, signer.privateKey)),
   };
-}
-
-/** signMessage's SHA256withRSA, computed on the thread pool. */
-function signOffLoop(message: SignedMessage, privateKey: KeyObject): Promise<string> {
-  return new Promise((resolve, reject) => {
-    sign('sha256', buildStringToSign(message), privateKey, (err, signature) => (err ? reject(err) : resolve(signature.toString('base64'))));
-  });
 }
 
 /**

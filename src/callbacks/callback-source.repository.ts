@@ -1,7 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
 import { AuthCodeEntity } from '../authorizations/auth-code.entity';
 import { AuthorizationEntity } from '../authorizations/authorization.entity';
+import { hydrateRow } from '../database/raw-rows';
 import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
 import { MerchantEntity } from '../merchants/merchant.entity';
 import { SubMerchantEntity } from '../merchants/sub-merchant.entity';
@@ -48,11 +49,12 @@ export class CallbackSourceRepository {
     const rows: Array<Record<string, unknown>> = await em.query(this.query(em, deliveries.length), deliveries.map((d) => d.id));
     // One object per row id across the claim, as separate reads gave: the composer decrypts a shared token once.
     const seen = new Map<string, ObjectLiteral | null>();
+    const metas = new Map((Object.keys(PARTS) as Alias[]).map((alias) => [alias, em.connection.getMetadata(PARTS[alias])]));
     for (const row of rows) {
       const part = <T extends ObjectLiteral>(alias: Alias): T | null => {
-        const meta = em.connection.getMetadata(PARTS[alias]);
+        const meta = metas.get(alias)!;
         const key = `${alias}:${String(row[`${alias}__${meta.primaryColumns[0]!.databaseName}`])}`;
-        if (!seen.has(key)) seen.set(key, hydrate(em, meta, alias, row));
+        if (!seen.has(key)) seen.set(key, hydrateRow(em, meta, row, `${alias}__`));
         return seen.get(key) as T | null;
       };
       sources.set(String(row.d__id), {
@@ -90,15 +92,4 @@ export class CallbackSourceRepository {
     this.sql.set(`${em.connection.options.type}:${n}`, sql);
     return sql;
   }
-}
-
-/** The `alias`'s columns of a joined row as its entity, converted as TypeORM reads them; null when the join found nothing. */
-function hydrate(em: EntityManager, meta: EntityMetadata, alias: string, row: Record<string, unknown>): ObjectLiteral | null {
-  const primary = meta.primaryColumns[0]!;
-  if (row[`${alias}__${primary.databaseName}`] == null) return null;
-  const entity = meta.create() as ObjectLiteral;
-  for (const c of meta.columns) {
-    entity[c.propertyName] = em.connection.driver.prepareHydratedValue(row[`${alias}__${c.databaseName}`], c);
-  }
-  return entity;
 }

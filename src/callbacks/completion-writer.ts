@@ -86,7 +86,7 @@ export class CompletionWriter {
     }
     // A streak can only end where one had begun: the rest (nearly every success) cost no statement. One that
     // began after this attempt read its endpoint ends with the endpoint's next success, which reads it afresh.
-    const failing = new Set(items.filter((i) => i.endpointWasFailing).map((i) => i.endpointId));
+    const failing = new Set(items.filter((i, k) => i.endpointWasFailing && outcomes[k]!.stillOurs).map((i) => i.endpointId));
     await this.deliveries.markEndpointsHealthy(em, [...latest].filter(([id, c]) => c.kind === 'HEALTHY' && failing.has(id)).map(([id]) => id));
     for (const [id, change] of latest) if (change.kind === 'FAILING') await this.deliveries.markEndpointFailing(em, id, change.since);
     return outcomes;

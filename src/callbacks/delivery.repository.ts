@@ -118,11 +118,13 @@ export class DeliveryRepository {
     // Locked until commit on MySQL (SQLite has one writer), so no lease moves between this read and the updates;
     // with each delivery's last attempt number, counted over its whole life (operator redeliveries included).
     const ids = items.map((i) => i.claim.delivery.id);
-    const current: Array<{ id: string; lease_version: number | string; last_no: number | string | null }> = await em.query(
+    const { records } = await runSql(
+      em,
       `SELECT d.id AS id, d.lease_version AS lease_version, (SELECT MAX(a.attempt_no) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS last_no
        FROM deliveries d WHERE d.id IN (${ids.map(() => '?').join(', ')}) AND d.status = 'LEASED'${em.connection.options.type === 'mysql' ? ' FOR UPDATE' : ''}`,
       ids,
     );
+    const current = records as Array<{ id: string; lease_version: number | string; last_no: number | string | null }>;
     const leased = new Map(current.map((r) => [r.id, { version: Number(r.lease_version), lastNo: Number(r.last_no ?? 0) }]));
     const ours = items.filter((i) => leased.get(i.claim.delivery.id)?.version === i.claim.leaseVersion);
     if (ours.length === 0) return new Set();
@@ -131,7 +133,9 @@ export class DeliveryRepository {
     const groups = new Map<string, DeliveryCompletion[]>();
     for (const i of ours) {
       const key = JSON.stringify([i.status, i.nextAttemptAt?.getTime() ?? null, i.lastHttpStatus, i.lastError]);
-      groups.set(key, [...(groups.get(key) ?? []), i]);
+      const group = groups.get(key);
+      if (group) group.push(i);
+      else groups.set(key, [i]);
     }
     for (const group of groups.values()) {
       const { status, nextAttemptAt, lastHttpStatus, lastError } = group[0]!;

@@ -1,4 +1,4 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 
 /**
  * Single-row reads and writes as hand-written, parameterized SQL, for the hot
@@ -30,11 +30,19 @@ export async function findRowBy<T extends ObjectLiteral>(
   const names = meta.columns.map((c) => c.databaseName);
   const { records } = await runSql(em, `SELECT ${names.join(', ')} FROM ${meta.tableName} WHERE ${column} = ? LIMIT 1${lock}`, [value]);
   const raw = records[0] as Record<string, unknown> | undefined;
-  if (!raw) return null;
-  const driver = em.connection.driver;
-  const row = new (meta.target as new () => T)();
-  for (const c of meta.columns) (row as Record<string, unknown>)[c.propertyName] = driver.prepareHydratedValue(raw[c.databaseName], c);
-  return row;
+  return raw ? (hydrateRow(em, meta, raw) as T) : null;
+}
+
+/**
+ * The entity `meta` describes, from a raw result row whose columns for it are
+ * named `<prefix><column>`, converted as TypeORM reads them; null when its
+ * primary key is null (a LEFT JOIN that found nothing).
+ */
+export function hydrateRow(em: EntityManager, meta: EntityMetadata, raw: Record<string, unknown>, prefix = ''): ObjectLiteral | null {
+  if (raw[`${prefix}${meta.primaryColumns[0]!.databaseName}`] == null) return null;
+  const entity = meta.create() as ObjectLiteral;
+  for (const c of meta.columns) entity[c.propertyName] = em.connection.driver.prepareHydratedValue(raw[`${prefix}${c.databaseName}`], c);
+  return entity;
 }
 
 /** A column value computed by the database in the same statement, e.g. a scalar sub-query: one round trip instead of two. */

@@ -10,6 +10,7 @@ export {
   signedRequestHeaders,
   signedResponseHeaders,
   signMessage,
+  signMessageAsync,
   verifyInboundRequest,
   verifyMessage,
 } from './message-signer';

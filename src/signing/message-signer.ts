@@ -64,6 +64,13 @@ export function signMessage(m: SignedMessage, privateKey: KeyObject): string {
   return sign('sha256', buildStringToSign(m), privateKey).toString('base64');
 }
 
+/** signMessage computed on libuv's thread pool, for callers signing many messages off the event loop. */
+export function signMessageAsync(m: SignedMessage, privateKey: KeyObject): Promise<string> {
+  return new Promise((resolve, reject) => {
+    sign('sha256', buildStringToSign(m), privateKey, (err, signature) => (err ? reject(err) : resolve(signature.toString('base64'))));
+  });
+}
+
 /**
  * True when any of `publicKeys` verifies the signature, so a message signed
  * with the previous key still passes during a rotation. Never throws.
