@@ -219,7 +219,7 @@ async function runGateway(kind: Engine, s: Settings, mariadbUrl: string | null):
   let child: BenchChild | undefined;
   const profileName = `gateway-${kind}-${Date.now()}.cpuprofile`;
   try {
-    db = kind === 'sqlite' ? await createSqliteDatabase() : await createMariadbDatabase(mariadbUrl!);
+    db = kind === 'sqlite' ? await createSqliteDatabase() : await createMariadbDatabase(mariadbUrl!, { overSocket: true });
     run.database = db.label;
     const port = await freePort();
     const nodeArgs = s.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`, `--cpu-prof-name=${profileName}`] : [];

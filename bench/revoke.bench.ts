@@ -97,7 +97,7 @@ async function runEngine(
   let simulator: BenchChild | undefined;
   const windows: Array<[number, number]> = [];
   try {
-    db = engine === 'sqlite' ? await createSqliteDatabase() : await createMariadbDatabase(mariadbUrl!);
+    db = engine === 'sqlite' ? await createSqliteDatabase() : await createMariadbDatabase(mariadbUrl!, { overSocket: true });
     const gatewayPort = await freePort();
     const simulatorPort = await freePort();
     simulator = startNodeChild('simulator', join(__dirname, 'support', 'simulator.server.js'), {
@@ -322,7 +322,7 @@ async function main(): Promise<void> {
     `merchant seeded via ${runs.find((r) => r.merchantSeededVia)?.merchantSeededVia ?? '-'}; client, gateway, simulator and MariaDB share the machine's ${machine.cores} cores`,
     `gateway: ${o.gatewayMain}; checkout ${revision}`,
     ...(mariadbSkipped ? [mariadbSkipped] : []),
-    ...(mariadbUrl ? [`MariaDB server ${new URL(mariadbUrl).host} (scripts/mariadb.sh; MARIADB_DIR ${process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb'}), a fresh acqp_bench_* database per target`] : []),
+    ...(mariadbUrl ? [`MariaDB server ${new URL(mariadbUrl).host} (scripts/mariadb.sh; MARIADB_DIR ${process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb'}), a fresh acqp_bench_* database per target; the gateway connects over the server's Unix socket (DATABASE_URL ?socketPath=, as on a same-host install)`] : []),
   ];
 
   log('\n=== merchant revoke round trip (revoke -> cancelToken on the simulator -> S) ===');

@@ -68,6 +68,9 @@ async function main(): Promise<void> {
 function describeStartupError(err: unknown, config: GatewayConfig): string {
   const e = err as { code?: string; message?: string; errno?: number };
   const dbCodes = ['ECONNREFUSED', 'ENOTFOUND', 'ETIMEDOUT', 'EAI_AGAIN', 'ER_ACCESS_DENIED_ERROR', 'ER_BAD_DB_ERROR', 'SQLITE_CANTOPEN'];
+  if (config.database.kind === 'mysql' && config.database.socketPath !== undefined && (e?.code === 'ENOENT' || e?.code === 'EACCES')) {
+    return `DATABASE_URL cannot be used: ${e.code} on its socketPath ${config.database.socketPath}`;
+  }
   if (e?.code && dbCodes.includes(e.code)) {
     return config.database.kind === 'mysql'
       ? `DATABASE_URL cannot be used: ${e.code} (${e.message?.split('\n')[0]})`

@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -52,17 +52,29 @@ export async function createSqliteDatabase(): Promise<BenchDatabase> {
   };
 }
 
-/** A fresh `acqp_bench_<random>` database on the server of `serverUrl` (the acqp user may create acqp_*). */
-export async function createMariadbDatabase(serverUrl: string): Promise<BenchDatabase> {
+/**
+ * A fresh `acqp_bench_<random>` database on the server of `serverUrl` (the acqp
+ * user may create acqp_*). `overSocket`: the gateway's DATABASE_URL names the
+ * server's Unix socket (`?socketPath=`, as an operator with the database on the
+ * same host would set it) when the server is on this host; the bench's own
+ * reads stay on TCP.
+ */
+export async function createMariadbDatabase(serverUrl: string, options: { overSocket?: boolean } = {}): Promise<BenchDatabase> {
   const name = `acqp_bench_${randomBytes(5).toString('hex')}`;
   const admin = await createConnection({ uri: serverUrl, connectTimeout: 5_000 });
+  let socket: string | null = null;
   try {
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+    const [rows] = await admin.query('SELECT @@socket AS socket');
+    socket = (rows as Array<{ socket: string | null }>)[0]?.socket ?? null;
   } finally {
     await admin.end();
   }
   const url = new URL(serverUrl);
   url.pathname = `/${name}`;
+  const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
+  const gatewayUrl = new URL(url);
+  if (options.overSocket && local && socket && existsSync(socket)) gatewayUrl.searchParams.set('socketPath', socket);
   const withConn = async <T>(fn: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<T>): Promise<T> => {
     const c = await createConnection({ uri: url.toString(), connectTimeout: 5_000, timezone: 'Z' });
     try {
@@ -73,8 +85,8 @@ export async function createMariadbDatabase(serverUrl: string): Promise<BenchDat
   };
   return {
     engine: 'mariadb',
-    url: url.toString(),
-    label: `${url.host}/${name}`,
+    url: gatewayUrl.toString(),
+    label: gatewayUrl.searchParams.has('socketPath') ? `${name} over ${socket}` : `${url.host}/${name}`,
     scalar: (sql) =>
       withConn(async (c) => {
         const [rows] = await c.query(sql);

@@ -35,7 +35,7 @@ export interface HttpConfig {
 
 export type DatabaseConfig =
   | { readonly kind: 'sqlite'; readonly path: string }
-  | { readonly kind: 'mysql'; readonly url: string; readonly poolSize: number };
+  | { readonly kind: 'mysql'; readonly url: string; readonly poolSize: number; readonly socketPath?: string };
 
 export interface AlipayPlusConfig {
   /** Mutable in sandbox mode only: the simulator's URL is known once the port is bound. */

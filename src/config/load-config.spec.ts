@@ -90,6 +90,21 @@ describe(loadConfig.name, () => {
     expect(problemsOf(live({ DATABASE_URL: 'mysql://u:p@db' }))).toContain('DATABASE_URL needs a host and a database name');
   });
 
+  it('connects through a Unix socket named by socketPath, and refuses any other URL parameter', () => {
+    expect(loadConfig(live({ DATABASE_URL: 'mysql://u:p@localhost/acqp?socketPath=/run/mysqld/mysqld.sock' }), dir).database).toEqual({
+      kind: 'mysql',
+      url: 'mysql://u:p@localhost/acqp',
+      poolSize: 20,
+      socketPath: '/run/mysqld/mysqld.sock',
+    });
+    expect(problemsOf(live({ DATABASE_URL: 'mysql://u:p@localhost/acqp?socketPath=mysqld.sock' }))).toContain(
+      'DATABASE_URL socketPath must be an absolute path',
+    );
+    expect(problemsOf(live({ DATABASE_URL: 'mysql://u:p@db/acqp?ssl=true' }))).toContain(
+      'DATABASE_URL has unsupported parameter ssl (the one supported is socketPath)',
+    );
+  });
+
   it('requires every secret in production and refuses plain http upstreams there', () => {
     const message = problemsOf(
       live({ NODE_ENV: 'production', ALIPAYPLUS_BASE_URL: 'http://alipay.example', ADMIN_API_TOKEN: undefined }),

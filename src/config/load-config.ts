@@ -239,7 +239,23 @@ function parseDatabase(
   } else if (url.hostname === '' || url.pathname.length <= 1) {
     p.add('DATABASE_URL', 'needs a host and a database name (mysql://user:pass@host:3306/db)');
   }
-  return { kind: 'mysql', url: raw.replace(/^mariadb:/, 'mysql:'), poolSize };
+  const socketPath = databaseSocket(p, url);
+  const withoutQuery = raw.replace(/^mariadb:/, 'mysql:').replace(/\?.*$/, '');
+  return { kind: 'mysql', url: withoutQuery, poolSize, ...(socketPath !== undefined && { socketPath }) };
+}
+
+/**
+ * `?socketPath=/run/mysqld/mysqld.sock`: connect through the server's Unix
+ * socket, for a database on the same host (host and port are then unused).
+ * Any other parameter is refused rather than silently ignored.
+ */
+function databaseSocket(p: Problems, url: URL): string | undefined {
+  for (const name of url.searchParams.keys()) {
+    if (name !== 'socketPath') p.add('DATABASE_URL', `has unsupported parameter ${name} (the one supported is socketPath)`);
+  }
+  const socketPath = url.searchParams.get('socketPath') ?? undefined;
+  if (socketPath !== undefined && !isAbsolute(socketPath)) p.add('DATABASE_URL', 'socketPath must be an absolute path (?socketPath=/run/mysqld/mysqld.sock)');
+  return socketPath;
 }
 
 /** Reads `NAME` (PEM or bare base64 DER text) or `NAME_FILE` (a path), never both. */

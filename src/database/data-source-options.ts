@@ -38,6 +38,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     ...common,
     type: 'mysql',
     url: db.url,
+    ...(db.socketPath !== undefined && { socketPath: db.socketPath }),
     charset: 'utf8mb4_bin',
     timezone: 'Z',
     poolSize: db.poolSize,

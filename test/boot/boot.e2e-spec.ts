@@ -1,7 +1,9 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createConnection } from 'mysql2/promise';
 import { startGatewayProcess } from '../support/gateway-process';
+import { createTestDatabase, testEngine } from '../support/test-database';
 import { TEST_KEYS } from '../support/fixtures';
 
 /**
@@ -76,6 +78,34 @@ describe('gateway boot', () => {
   it('fails fast, without printing the password, on a DATABASE_URL nothing answers at', async () => {
     const line = await expectBootFailure(liveEnv({ DATABASE_URL: 'mysql://acqp:s3cretpw@127.0.0.1:1/acqp' }), 'DATABASE_URL');
     expect(line).not.toContain('s3cretpw');
+  });
+
+  it('fails fast, naming the socket, on a socketPath where no server listens', async () => {
+    const line = await expectBootFailure(liveEnv({ DATABASE_URL: `mysql://acqp:s3cretpw@localhost/acqp?socketPath=${join(cwd, 'no.sock')}` }), 'DATABASE_URL');
+    expect(line).toContain('no.sock');
+    expect(line).not.toContain('s3cretpw');
+  });
+
+  // Port 1 answers nothing, so ready means the gateway went through the socket.
+  (testEngine() === 'mysql' ? it : it.skip)('connects through the Unix socket named by socketPath (MySQL/MariaDB)', async () => {
+    const db = await createTestDatabase();
+    const conn = await createConnection({ uri: db.url });
+    const [[{ socket }]] = (await conn.query('SELECT @@socket AS socket')) as unknown as [[{ socket: string }]];
+    await conn.end();
+    const url = new URL(db.url);
+    url.hostname = 'localhost';
+    url.port = '1';
+    url.searchParams.set('socketPath', socket);
+    const gw = startGatewayProcess(liveEnv({ DATABASE_URL: url.toString(), DATABASE_MIGRATE_ON_START: 'true' }), cwd);
+    try {
+      const port = await gw.listening();
+      const ready = await fetch(`http://127.0.0.1:${port}/health/ready`);
+      expect(await ready.json()).toEqual({ status: 'ok', checks: { database: 'ok', migrations: 'ok' } });
+    } finally {
+      gw.child.kill('SIGKILL');
+      await gw.exited;
+      await db.drop();
+    }
   });
 
   it('fails fast on a malformed private key and does not echo it', async () => {
