@@ -150,7 +150,7 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
 
   private async complete(claim: ClaimedJob, outcome: CancelTokenOutcome, startedAt: Date, durationMs: number): Promise<void> {
     const job = claim.job;
-    let wroteEvent = false;
+    let queuedDeliveries = false;
     await this.uow.run(async (em) => {
       const now = this.clock.now();
       // Authorization first, then the job: the same order as a TOKEN_CANCELED notification
@@ -186,9 +186,9 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
       // Fenced out: a TOKEN_CANCELED notification settled the job meanwhile, or our lease expired.
       if (!stillOurs || status === 'PENDING') return;
       const t = await this.transitions.apply(em, row!, { type: settledOk ? 'REVOKE_SUCCEEDED' : 'REVOKE_FAILED' }, now);
-      wroteEvent = t.wroteEvent;
+      queuedDeliveries = t.queuedDeliveries;
     });
-    if (wroteEvent) this.outbox.notifyCommitted();
+    if (queuedDeliveries) this.outbox.notifyCommitted();
     if (outcome.kind === 'FAILED' && CONFIGURATION_FAILURE_CODES.has(outcome.resultCode)) {
       this.logger.error({ msg: 'Alipay+ refused our cancelToken as misconfigured; check keys and client id. Retrying.', jobId: job.id, resultCode: outcome.resultCode });
     } else if (outcome.kind === 'UNKNOWN') {

@@ -37,12 +37,12 @@ export class TokenTransitions {
     return t;
   }
 
-  /** Writes the transition's effects for a row already saved in this transaction; true when an event was written. */
+  /** Writes the transition's effects for a row already saved in this transaction; true when its events queued deliveries. */
   async recordEffects(em: EntityManager, row: AuthorizationEntity, t: Transition, now: Date): Promise<boolean> {
-    let wroteEvent = false;
+    let queuedDeliveries = false;
     for (const type of [t.emitCancellation && 'TOKEN_CANCELED', t.emitCreated && 'TOKEN_CREATED'] as const) {
       if (!type) continue;
-      const event = await this.outbox.record(em, {
+      const recorded = await this.outbox.record(em, {
         type,
         subjectKey: row.id,
         authorizationId: row.id,
@@ -50,22 +50,22 @@ export class TokenTransitions {
         cancelSource: type === 'TOKEN_CANCELED' ? t.next.cancelSource : null,
         occurredAt: now,
       });
-      wroteEvent ||= event !== null;
+      queuedDeliveries ||= (recorded?.deliveries ?? 0) > 0;
     }
     if (t.settlesRevoke) await this.settlement.settleByNotification(em, row.id, now);
-    return wroteEvent;
+    return queuedDeliveries;
   }
 
   /** decide + save + recordEffects for an existing, locked row. */
-  async apply(em: EntityManager, row: AuthorizationEntity, event: TokenEvent, now: Date): Promise<Transition & { wroteEvent: boolean }> {
+  async apply(em: EntityManager, row: AuthorizationEntity, event: TokenEvent, now: Date): Promise<Transition & { queuedDeliveries: boolean }> {
     const t = this.decide(row, row, event, now);
-    if (!t.changed) return { ...t, wroteEvent: false };
+    if (!t.changed) return { ...t, queuedDeliveries: false };
     await em.update(AuthorizationEntity, { id: row.id }, {
       status: row.status,
       cancelSource: row.cancelSource,
       canceledAt: row.canceledAt,
       updatedAt: now,
     });
-    return { ...t, wroteEvent: await this.recordEffects(em, row, t, now) };
+    return { ...t, queuedDeliveries: await this.recordEffects(em, row, t, now) };
   }
 }

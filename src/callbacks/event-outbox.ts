@@ -36,7 +36,8 @@ export class EventOutbox {
     @Inject(GATEWAY_CONFIG) private readonly config: Pick<GatewayConfig, 'callbacks'>,
   ) {}
 
-  async record(em: EntityManager, event: NewEvent): Promise<EventEntity | null> {
+  /** The event as written and how many deliveries it fanned out to; null when its subject already had one. */
+  async record(em: EntityManager, event: NewEvent): Promise<{ event: EventEntity; deliveries: number } | null> {
     const dedupeKey = createHash('sha256').update(`${event.type}\0${event.subjectKey}`).digest('hex');
     const row = Object.assign(new EventEntity(), {
       id: randomUUID(),
@@ -67,11 +68,14 @@ export class EventOutbox {
     );
     if (!inserted) return null;
     const firstAttemptAt = new Date(this.clock.now().getTime() + (this.config.callbacks.retryScheduleMs[0] ?? 0));
-    await this.deliveries.fanOut(em, row, firstAttemptAt);
-    return row;
+    return { event: row, deliveries: await this.deliveries.fanOut(em, row, firstAttemptAt) };
   }
 
-  /** Called after a commit that wrote events, so dispatchers wake without waiting for their poll. */
+  /**
+   * Called after a commit that queued deliveries, so dispatchers wake without
+   * waiting for their poll. Not after events no endpoint subscribes to: a wake
+   * is a claim transaction that would find nothing.
+   */
   onCommitted(listener: () => void): void {
     this.listeners.push(listener);
   }

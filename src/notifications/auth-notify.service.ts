@@ -48,7 +48,7 @@ export class AuthNotifyService {
 
   async apply(n: ReceivedNotification): Promise<ApplyOutcome> {
     const outcome = await this.uow.run((em) => this.applyIn(em, n), { retryOnDuplicateKey: true });
-    if (outcome.wroteEvent) this.outbox.notifyCommitted();
+    if (outcome.queuedDeliveries) this.outbox.notifyCommitted();
     if (outcome.dedupeKey) await this.countDuplicate(outcome.dedupeKey);
     return outcome.result;
   }
@@ -66,7 +66,7 @@ export class AuthNotifyService {
     }
   }
 
-  private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; wroteEvent: boolean; dedupeKey?: string }> {
+  private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; queuedDeliveries: boolean; dedupeKey?: string }> {
     const now = this.clock.now();
     const body = n.body;
     const authCode = body.authorizationNotifyType === 'AUTHCODE_CREATED';
@@ -99,13 +99,13 @@ export class AuthNotifyService {
       },
       'dedupe_key',
     );
-    if (!fresh) return { result: 'DUPLICATE', wroteEvent: false, dedupeKey };
+    if (!fresh) return { result: 'DUPLICATE', queuedDeliveries: false, dedupeKey };
 
     const merchantId = body.referenceMerchantId ? await this.merchants.idForReference(em, body.referenceMerchantId) : null;
-    const wroteEvent = authCode
+    const queuedDeliveries = authCode
       ? await this.authCodeCreated(em, body, subjectHash, merchantId, now)
       : await this.tokenChanged(em, body, row, { id: authorizationId!, accessTokenHash: subjectHash }, merchantId, now);
-    return { result: 'APPLIED', wroteEvent };
+    return { result: 'APPLIED', queuedDeliveries };
   }
 
   private async authCodeCreated(
@@ -126,17 +126,17 @@ export class AuthNotifyService {
       createdAt: now,
     });
     if (!(await this.authorizations.insertAuthCodeIfAbsent(em, code))) return false;
-    const event = await this.outbox.record(em, {
+    const recorded = await this.outbox.record(em, {
       type: 'AUTHCODE_CREATED',
       subjectKey: authCodeHash,
       authCodeId: code.id,
       merchantId,
       occurredAt: now,
     });
-    return event !== null;
+    return (recorded?.deliveries ?? 0) > 0;
   }
 
-  /** Applies a token notification to its row (`row`, locked; null: a new record under `fresh`'s id); true when an event was written. */
+  /** Applies a token notification to its row (`row`, locked; null: a new record under `fresh`'s id); true when it queued deliveries. */
   private async tokenChanged(
     em: EntityManager,
     body: AuthNotifyDto,

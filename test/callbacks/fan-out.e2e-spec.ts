@@ -1,5 +1,6 @@
 import { Webhook } from 'standardwebhooks';
 import { DeliveryEntity } from '../../src/callbacks/delivery.entity';
+import { EventOutbox } from '../../src/callbacks/event-outbox';
 import { ManualClock } from '../../src/common/clock';
 import { SubMerchantEntity } from '../../src/merchants/sub-merchant.entity';
 import { adminClient, type AdminClient } from '../admin/admin-client';
@@ -186,5 +187,26 @@ describe(`TOKEN_CANCELED fan-out to callback URLs on ${testEngine()}`, () => {
     const event = await h.cancelEvent(n.accessToken);
     expect(event.merchantId).toBeNull();
     expect(await h.db.manager.count(DeliveryEntity, { where: { eventId: event.id } })).toBe(0);
+  });
+
+  it('wakes the dispatchers after a commit that queued deliveries, and not after events nobody subscribes to', async () => {
+    let wakes = 0;
+    sut.app.get(EventOutbox).onCommitted(() => wakes++);
+    const bare = await seedMerchant(sut.app, { subMerchants: 1 });
+    const unsubscribed = notificationSet(bare.referenceMerchantId);
+    await h.notify(unsubscribed.tokenCreated);
+    await h.notify(unsubscribed.tokenCanceled('PSP'));
+    expect((await h.cancelEvent(unsubscribed.accessToken)).merchantId).toBe(bare.id);
+    expect(wakes).toBe(0);
+
+    const { merchant } = await merchantWithReceivers();
+    const subscribed = notificationSet(merchant.referenceMerchantId);
+    await h.notify(subscribed.tokenCreated);
+    expect(wakes).toBe(0);
+    await h.notify(subscribed.tokenCanceled('PSP'));
+    expect(wakes).toBe(1);
+    await h.notify(subscribed.tokenCanceled('PSP'));
+    expect(wakes).toBe(1);
+    await h.dispatcher.runOnce();
   });
 });
