@@ -28,6 +28,7 @@ import { DataSource, type Logger as TypeOrmLogger } from 'typeorm';
 import { DeliveryRepository } from '../src/callbacks/delivery.repository';
 import type { DeliveryEntity } from '../src/callbacks/delivery.entity';
 import type { DatabaseConfig } from '../src/config/gateway-config';
+import { DEFAULT_SQLITE_CACHE_MB } from '../src/config/load-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { BenchArgs } from './support/bench-args';
 import { createMariadbDatabase, createSqliteDatabase, mariadbServer, type BenchDatabase, type Engine } from './support/bench-database';
@@ -187,7 +188,7 @@ async function runEngine(engine: Engine, mariadbUrl: string | null, o: { sizes: 
     log(`  migrated ${db.label} with node dist/src/database/migrate.cli.js run`);
     driver = engine === 'mariadb' ? await mariadbDriver(db.url) : sqliteDriver(db.label);
     result.server = driver.version;
-    const config: DatabaseConfig = engine === 'mariadb' ? { kind: 'mysql', url: db.url, poolSize: 2 } : { kind: 'sqlite', path: db.label };
+    const config: DatabaseConfig = engine === 'mariadb' ? { kind: 'mysql', url: db.url, poolSize: 2 } : { kind: 'sqlite', path: db.label, cacheMb: DEFAULT_SQLITE_CACHE_MB };
     let have = 0;
     let events = 0;
     const now = Date.now();

@@ -34,7 +34,8 @@ export interface HttpConfig {
 }
 
 export type DatabaseConfig =
-  | { readonly kind: 'sqlite'; readonly path: string }
+  /** `cacheMb`: SQLite's page cache, per connection (SQLite's own default is 2 MB). */
+  | { readonly kind: 'sqlite'; readonly path: string; readonly cacheMb: number }
   | { readonly kind: 'mysql'; readonly url: string; readonly poolSize: number; readonly socketPath?: string };
 
 export interface AlipayPlusConfig {

@@ -42,7 +42,7 @@ describe(loadConfig.name, () => {
     const first = loadConfig({ DATA_DIR: dir }, dir);
     const second = loadConfig({ DATA_DIR: dir }, dir);
     expect(first.mode).toBe('sandbox');
-    expect(first.database).toEqual({ kind: 'sqlite', path: join(dir, 'gateway.sqlite') });
+    expect(first.database).toEqual({ kind: 'sqlite', path: join(dir, 'gateway.sqlite'), cacheMb: 32 });
     expect(first.http.port).toBe(8080);
     expect(first.sandbox).toBeDefined();
     expect(second.adminApiToken).toBe(first.adminApiToken);
@@ -88,6 +88,12 @@ describe(loadConfig.name, () => {
     expect(loadConfig(live({ DATABASE_URL: 'mariadb://u:p@db/acqp' }), dir).database).toMatchObject({ url: 'mysql://u:p@db/acqp' });
     expect(problemsOf(live({ DATABASE_URL: 'postgres://u:p@db/acqp' }))).toContain('DATABASE_URL has unsupported scheme postgres:');
     expect(problemsOf(live({ DATABASE_URL: 'mysql://u:p@db' }))).toContain('DATABASE_URL needs a host and a database name');
+  });
+
+  it('sizes the SQLite page cache from SQLITE_CACHE_MB, within bounds', () => {
+    expect(loadConfig(live({ DATABASE_URL: 'sqlite:/tmp/x.sqlite', SQLITE_CACHE_MB: '8' }), dir).database).toEqual({ kind: 'sqlite', path: '/tmp/x.sqlite', cacheMb: 8 });
+    expect(problemsOf(live({ SQLITE_CACHE_MB: '1' }))).toContain('SQLITE_CACHE_MB');
+    expect(problemsOf(live({ SQLITE_CACHE_MB: 'lots' }))).toContain('SQLITE_CACHE_MB');
   });
 
   it('connects through a Unix socket named by socketPath, and refuses any other URL parameter', () => {
