@@ -23,7 +23,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatProfileSummary, summarizeProfile, type ProfileSummary } from './cpuprofile-top';
 import { BenchArgs } from './support/bench-args';
-import { createMariadbDatabase, createSqliteDatabase, mariadbServer, serverCounters, STATEMENT_COUNTERS, type BenchDatabase, type Engine } from './support/bench-database';
+import { createMariadbDatabase, createSqliteDatabase, describeMariadbServer, mariadbServer, serverCounters, STATEMENT_COUNTERS, type BenchDatabase, type Engine } from './support/bench-database';
 import { AUTH_NOTIFY_PATH, BENCH_CLIENT_ID, BENCH_KEYS, BENCH_PEMS, gatewayEnvironment, repoRoot, REVOKE_PATH } from './support/bench-keys';
 import { freePort, httpGet, startNodeChild, waitForHttp200, type BenchChild } from './support/child-process';
 import { GATEWAY_NODE_ARGS } from './support/gateway-node';
@@ -322,7 +322,7 @@ async function main(): Promise<void> {
     `merchant seeded via ${runs.find((r) => r.merchantSeededVia)?.merchantSeededVia ?? '-'}; client, gateway, simulator and MariaDB share the machine's ${machine.cores} cores`,
     `gateway: ${o.gatewayMain}; checkout ${revision}`,
     ...(mariadbSkipped ? [mariadbSkipped] : []),
-    ...(mariadbUrl ? [`MariaDB server ${new URL(mariadbUrl).host} (scripts/mariadb.sh; MARIADB_DIR ${process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb'}), a fresh acqp_bench_* database per target; the gateway connects over the server's Unix socket (DATABASE_URL ?socketPath=, as on a same-host install)`] : []),
+    ...(mariadbUrl ? [describeMariadbServer(mariadbUrl, { overSocket: true })] : []),
   ];
 
   log('\n=== merchant revoke round trip (revoke -> cancelToken on the simulator -> S) ===');

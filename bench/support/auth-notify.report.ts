@@ -1,4 +1,5 @@
 import { formatProfileSummary, type ProfileSummary } from '../cpuprofile-top';
+import { describeMariadbServer } from './bench-database';
 import type { CpuUse } from './cpu-meter';
 import { failures, type PhaseResult } from './load-generator';
 import { describeMix, notificationMix } from './notification-mix';
@@ -223,7 +224,7 @@ export function buildReport(input: ReportInput): { text: string; markdown: strin
       'and reuses the (deterministic, byte-identical) RSA signature of an identical answer within that second (src/signing/signature-memo.ts)',
     `gateway: ${settings.gatewayMain}; checkout ${revision}`,
     ...(mariadbSkipped ? [mariadbSkipped] : []),
-    ...(mariadbUrl ? [`MariaDB server ${new URL(mariadbUrl).host} (scripts/mariadb.sh; MARIADB_DIR ${process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb'}), a fresh acqp_bench_* database per target; the gateway connects over the server's Unix socket (DATABASE_URL ?socketPath=, as on a same-host install)`] : []),
+    ...(mariadbUrl ? [describeMariadbServer(mariadbUrl, { overSocket: true })] : []),
   ];
 
   log('\n=== authNotify ingest ===');

@@ -65,8 +65,10 @@ export async function createMariadbDatabase(serverUrl: string, options: { overSo
   let socket: string | null = null;
   try {
     await admin.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
-    const [rows] = await admin.query('SELECT @@socket AS socket');
-    socket = (rows as Array<{ socket: string | null }>)[0]?.socket ?? null;
+    if (options.overSocket) {
+      const [rows] = await admin.query('SELECT @@socket AS socket');
+      socket = (rows as Array<{ socket: string | null }>)[0]?.socket ?? null;
+    }
   } finally {
     await admin.end();
   }
@@ -74,7 +76,7 @@ export async function createMariadbDatabase(serverUrl: string, options: { overSo
   url.pathname = `/${name}`;
   const local = ['127.0.0.1', 'localhost', '[::1]'].includes(url.hostname);
   const gatewayUrl = new URL(url);
-  if (options.overSocket && local && socket && existsSync(socket)) gatewayUrl.searchParams.set('socketPath', socket);
+  if (local && socket && existsSync(socket)) gatewayUrl.searchParams.set('socketPath', socket);
   const withConn = async <T>(fn: (c: Awaited<ReturnType<typeof createConnection>>) => Promise<T>): Promise<T> => {
     const c = await createConnection({ uri: url.toString(), connectTimeout: 5_000, timezone: 'Z' });
     try {
@@ -111,6 +113,12 @@ export async function createMariadbDatabase(serverUrl: string, options: { overSo
       }
     },
   };
+}
+
+/** The report's line on the MariaDB server; `overSocket` as given to createMariadbDatabase. */
+export function describeMariadbServer(serverUrl: string, options: { overSocket?: boolean } = {}): string {
+  const where = `MariaDB server ${new URL(serverUrl).host} (scripts/mariadb.sh; MARIADB_DIR ${process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb'}), a fresh acqp_bench_* database per target`;
+  return options.overSocket ? `${where}; the gateway connects over the server's Unix socket when it is on this host (DATABASE_URL ?socketPath=)` : where;
 }
 
 function runScript(args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {

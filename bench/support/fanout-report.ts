@@ -1,4 +1,5 @@
 import { formatProfileSummary, type ProfileSummary } from '../cpuprofile-top';
+import { describeMariadbServer } from './bench-database';
 import type { PhaseRun } from './fanout-phases';
 import { describeMachine, markdownTable, passMiss, textTable, type MachineInfo } from './report';
 
@@ -269,7 +270,7 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
     `gateway: ${s.gatewayMain}; checkout ${input.revision}; env extra: CALLBACK_ALLOW_PRIVATE_NETWORKS=127.0.0.0/8${Object.keys(s.gatewayEnv).length ? `, ${JSON.stringify(s.gatewayEnv)}` : ' (CALLBACK_CONCURRENCY 128, CALLBACK_ENDPOINT_CONCURRENCY 4, CALLBACK_POLL_MS 1000 defaults)'}`,
     `BullMQ peer: Worker concurrency ${s.workerConcurrency}, jobs attempts 8 with exponential backoff from 2 s, removeOnComplete; the gateway's callbackBody + antomCallbackHeaders per attempt; http keep-alive agent, 10 s timeout; Redis ${input.redisUrl ?? '-'} without persistence`,
     ...input.skipped,
-    ...(input.mariadbUrl ? [`MariaDB server ${new URL(input.mariadbUrl).host} (scripts/mariadb.sh; MARIADB_DIR ${process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb'}), a fresh acqp_bench_* database`] : []),
+    ...(input.mariadbUrl ? [describeMariadbServer(input.mariadbUrl)] : []),
   ];
 
   const out: string[] = [];
