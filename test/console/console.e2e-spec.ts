@@ -1,5 +1,6 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import { mask } from '../../src/common/crypto/fingerprint';
 import { adminClient, unique } from '../admin/admin-client';
@@ -14,8 +15,13 @@ import { seedConsoleStory, type ConsoleStory } from './console-seed';
 declare const document: any;
 declare function getComputedStyle(el: unknown): { outlineStyle: string };
 
-/** Where the screenshots of each page go (README links them). */
-const SCREENSHOTS = join(__dirname, '..', '..', 'docs', 'console');
+/**
+ * Where the screenshots of each page go: a throw-away folder, so a test run
+ * leaves the tree as it found it; `npm run screenshots` sets
+ * CONSOLE_SCREENSHOTS_DIR=docs/console to refresh the ones README shows.
+ */
+const SCREENSHOTS_ASKED = process.env.CONSOLE_SCREENSHOTS_DIR;
+const SCREENSHOTS = SCREENSHOTS_ASKED ? resolve(SCREENSHOTS_ASKED) : mkdtempSync(join(tmpdir(), 'acqp-console-shots-'));
 
 // A browser journey: each step waits on real pages, real sends and a real dispatcher.
 jest.setTimeout(60_000);
@@ -50,6 +56,7 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
     await browser?.close();
     await sut?.close();
     await receiver?.close();
+    if (!SCREENSHOTS_ASKED) rmSync(SCREENSHOTS, { recursive: true, force: true });
   });
 
   const url = (path: string) => `${sut.baseUrl}${path}`;
