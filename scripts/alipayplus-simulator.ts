@@ -16,6 +16,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import Fastify from 'fastify';
 import { AlipayPlusSimulator } from '../src/alipayplus/simulator';
+import { originForm } from '../src/http/request-target';
 import { loadPrivateKey, loadPublicKey } from '../src/signing';
 
 async function main(): Promise<void> {
@@ -32,7 +33,7 @@ async function main(): Promise<void> {
     clientId: env.ALIPAYPLUS_CLIENT_ID ?? 'SANDBOX_ACQP_GATEWAY',
     gatewayBaseUrl: env.GATEWAY_BASE_URL ?? 'http://127.0.0.1:8080',
   });
-  const app = Fastify({ logger: { level: env.LOG_LEVEL ?? 'info' } });
+  const app = Fastify({ logger: { level: env.LOG_LEVEL ?? 'info' }, rewriteUrl: (req) => originForm(req.url ?? '/') });
   await app.register(simulator.plugin());
   await app.listen({ port, host: env.SIMULATOR_HOST ?? '127.0.0.1' });
 

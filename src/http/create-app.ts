@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
@@ -14,6 +15,7 @@ import { RequestContext } from '../common/request-context';
 import type { GatewayConfig } from '../config/gateway-config';
 import { MetricsService } from '../ops/metrics.service';
 import { installRawBodyParsers } from './raw-body';
+import { originForm } from './request-target';
 
 export interface CreateAppOptions {
   /** Defaults to a pino logger on stdout at the configured level. */
@@ -33,6 +35,8 @@ export async function createApp(config: GatewayConfig, options: CreateAppOptions
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // Absolute-form targets (the Antom Python SDK's) routed and verified by their path: see originForm.
+    rewriteUrl: (req: IncomingMessage) => originForm(req.url ?? '/'),
     // Alipay+ and the cancelToken client reuse connections; keep them open a little longer than they do.
     keepAliveTimeout: 65_000,
   });
