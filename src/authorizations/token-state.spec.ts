@@ -1,4 +1,4 @@
-import { nextTokenState, type TokenEvent, type TokenState } from './token-state';
+import { nextTokenState, tokenStatusType, type TokenEvent, type TokenState } from './token-state';
 
 const ACTIVE: TokenState = { status: 'ACTIVE', created: true, cancelSource: null };
 const CANCELING: TokenState = { status: 'CANCELING', created: true, cancelSource: null };
@@ -98,5 +98,23 @@ describe(nextTokenState.name, () => {
       { type: 'TOKEN_CANCELED', source: 'ACQUIRER' },
     ];
     for (const e of events) expect(nextTokenState(TOMBSTONE, e).next.status).toBe('CANCELED');
+  });
+});
+
+describe(tokenStatusType.name, () => {
+  const now = new Date('2026-12-03T10:00:00Z');
+  const later = new Date('2027-01-01T00:00:00Z');
+  const earlier = new Date('2026-12-01T00:00:00Z');
+
+  it.each([
+    ['ACTIVE', later, 'ACTIVE'],
+    ['ACTIVE', null, 'ACTIVE'],
+    ['ACTIVE', earlier, 'EXPIRED'],
+    ['ACTIVE', now, 'EXPIRED'],
+    ['CANCELING', earlier, 'CANCELING'],
+    ['CANCELED', later, 'CANCELED'],
+    ['CANCELED', earlier, 'CANCELED'],
+  ] as const)('%s expiring %s is %s', (status, expiry, expected) => {
+    expect(tokenStatusType(status, expiry, now)).toBe(expected);
   });
 });

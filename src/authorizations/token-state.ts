@@ -101,3 +101,17 @@ export function nextTokenState(current: TokenState | null, event: TokenEvent): T
 function tombstoneless(): TokenState {
   return { status: 'ACTIVE', created: false, cancelSource: null };
 }
+
+/**
+ * What Antom's token query (`tokenStatusType`) says of a token. Antom's
+ * reference publishes no value list, so these are ours, documented in the
+ * README: `ACTIVE` usable; `CANCELING` a revoke is being settled with Alipay+
+ * (call revoke again or wait for the callback); `CANCELED` for good;
+ * `EXPIRED` active here but past its accessTokenExpiryTime.
+ */
+export type TokenStatusType = 'ACTIVE' | 'CANCELING' | 'CANCELED' | 'EXPIRED';
+
+export function tokenStatusType(status: TokenStatus, accessTokenExpiryTime: Date | null, now: Date): TokenStatusType {
+  if (status !== 'ACTIVE') return status;
+  return accessTokenExpiryTime !== null && accessTokenExpiryTime.getTime() <= now.getTime() ? 'EXPIRED' : 'ACTIVE';
+}

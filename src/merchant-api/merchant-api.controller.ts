@@ -31,6 +31,15 @@ export class MerchantApiController {
     return this.send(req, reply, await this.handler.revoke(req));
   }
 
+  @Post(['ams/api/v1/authorizations/query', 'ams/sandbox/api/v1/authorizations/query'])
+  @HttpCode(200)
+  @ApiOperation({
+    summary: 'Query an access token (Antom query): tokenStatusType ACTIVE / CANCELING / CANCELED / EXPIRED and its expiry times',
+  })
+  async query(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.send(req, reply, await this.handler.query(req));
+  }
+
   @Post(['ams/api/v1/authorizations/status', 'ams/sandbox/api/v1/authorizations/status'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Token status: ACTIVE / CANCELING / CANCELED, cancel source and time, last callback deliveries' })

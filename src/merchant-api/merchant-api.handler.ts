@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
 import { RevokeService } from '../authorizations/revoke.service';
-import { TokenStatusService, type TokenStatusView } from '../authorizations/token-status.service';
+import { TokenStatusService, type TokenQueryView, type TokenStatusView } from '../authorizations/token-status.service';
 import { DomainError } from '../common/errors/domain-error';
 import { parseProtocolBody } from '../http/protocol-body';
 import type { ProtocolResult } from '../http/signed-reply';
@@ -28,6 +28,16 @@ export class MerchantApiHandler {
       return { result: outcome.status === 'S' ? ANTOM_SUCCESS : ANTOM_UNKNOWN };
     } catch (err) {
       return { result: this.failure(err, 'revoke') };
+    }
+  }
+
+  async query(req: FastifyRequest): Promise<{ result: ProtocolResult } & Partial<TokenQueryView>> {
+    try {
+      const merchant = await this.inbound.verify(req);
+      const body = parseProtocolBody(req, TokenStatusDto);
+      return { result: ANTOM_SUCCESS, ...(await this.statuses.query(merchant, body.accessToken)) };
+    } catch (err) {
+      return { result: this.failure(err, 'query') };
     }
   }
 

@@ -10,7 +10,7 @@ export class RevokeDto {
   @OptionalString(20000) passThroughInfo?: string | null;
 }
 
-/** Our signed token-status query. */
+/** The body of Antom `query` and of our richer `status`: the token asked about. */
 export class TokenStatusDto {
   @RequiredString(128) accessToken: string;
 }
