@@ -72,7 +72,13 @@ interface Received {
   accessToken: string;
 }
 
-/** A sub-merchant's callback receiver: verifies the signature as the Antom SDKs' WebhookTool.checkSignature does. */
+/** The demo merchant's client id: it signs its API calls under it, and checks its callbacks under it. */
+const MERCHANT_CLIENT_ID = 'MERCHANT_DEMO_0001';
+
+/**
+ * A sub-merchant's callback receiver: verifies the signature as the Antom SDKs'
+ * WebhookTool.checkSignature does, under the merchant's own client id.
+ */
 function startReceiver(name: string, gatewayKey: KeyObject, failFirst: number): Promise<{ url: string; server: Server; got: Received[] }> {
   const got: Received[] = [];
   let seen = 0;
@@ -91,7 +97,7 @@ function startReceiver(name: string, gatewayKey: KeyObject, failFirst: number): 
       const valid =
         sig !== null &&
         verifyMessage(
-          { method: 'POST', path: req.url ?? '/', clientId: String(req.headers['client-id']), time: String(req.headers['request-time']), body },
+          { method: 'POST', path: req.url ?? '/', clientId: MERCHANT_CLIENT_ID, time: String(req.headers['request-time']), body },
           sig.signature,
           [gatewayKey],
         );
@@ -160,7 +166,7 @@ async function main(): Promise<void> {
     const merchant = await admin('POST', '/merchants', {
       referenceMerchantId: REFERENCE_MERCHANT_ID,
       name: 'Demo Shop',
-      clientId: 'MERCHANT_DEMO_0001',
+      clientId: MERCHANT_CLIENT_ID,
       publicKey: merchantKeys.publicKey.export({ type: 'spki', format: 'pem' }).toString(),
     });
     note('operator', `onboarded merchant ${merchant.name} (${merchant.clientId})`);
@@ -186,12 +192,12 @@ async function main(): Promise<void> {
     const revokePath = '/ams/api/v1/authorizations/revoke';
     const body = JSON.stringify({ accessToken: first.accessToken, passThroughInfo: JSON.stringify({ reason: 'user unbound in app' }) }, null, 3);
     const time = new Date().toISOString();
-    const signature = signMessage({ method: 'POST', path: revokePath, clientId: 'MERCHANT_DEMO_0001', time, body }, merchantKeys.privateKey);
+    const signature = signMessage({ method: 'POST', path: revokePath, clientId: MERCHANT_CLIENT_ID, time, body }, merchantKeys.privateKey);
     const revoke = await fetch(`${gw.base}${revokePath}`, {
       method: 'POST',
       headers: {
         'Content-Type': 'application/json; charset=UTF-8',
-        'client-id': 'MERCHANT_DEMO_0001',
+        'client-id': MERCHANT_CLIENT_ID,
         'Request-Time': time,
         Signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(signature)}`,
       },

@@ -54,7 +54,7 @@ export class CallbackSender {
           cancelSource: job.cancelSource,
           referenceMerchantId: job.referenceMerchantId,
           merchantAccountId: job.merchantAccountId,
-          token: { accessToken: job.accessToken, accessTokenExpiryTime: null, customerId: null, referenceAgreementId: null, userLoginId: null, scopes: null },
+          token: { accessToken: job.accessToken, authClientId: null, accessTokenExpiryTime: null, customerId: null, referenceAgreementId: null, userLoginId: null, scopes: null },
         }),
       ),
       'utf8',

@@ -9,6 +9,7 @@ const base: CallbackFacts = {
   merchantAccountId: 'SUB_1',
   token: {
     accessToken: 'tok',
+    authClientId: '2188238637260001',
     accessTokenExpiryTime: new Date('2027-06-06T04:12:12.000Z'),
     customerId: 'c-1',
     referenceAgreementId: 'ag-1',
@@ -22,7 +23,9 @@ describe(callbackBody.name, () => {
   it('builds the notifyAuthorization-style TOKEN_CANCELED body', () => {
     expect(callbackBody(base)).toEqual({
       notifyId: 'e-1',
+      notifyType: 'TOKEN_CANCELED',
       authorizationNotifyType: 'TOKEN_CANCELED',
+      authClientId: '2188238637260001',
       accessToken: 'tok',
       tokenCancelSource: 'PSP',
       referenceMerchantId: '2188001',
@@ -33,16 +36,19 @@ describe(callbackBody.name, () => {
   });
 
   it('leaves out what is unknown instead of sending null', () => {
-    const body = callbackBody({ ...base, merchantAccountId: null, cancelSource: null, referenceMerchantId: null });
-    expect(Object.keys(body)).toEqual(['notifyId', 'authorizationNotifyType', 'accessToken', 'occurredAt', 'result']);
+    const body = callbackBody({ ...base, merchantAccountId: null, cancelSource: null, referenceMerchantId: null, token: { ...base.token!, authClientId: null } });
+    expect(Object.keys(body)).toEqual(['notifyId', 'notifyType', 'authorizationNotifyType', 'accessToken', 'occurredAt', 'result']);
   });
 
   it('gives TOKEN_CREATED the token and its details, never a refresh token', () => {
     expect(callbackBody({ ...base, eventType: 'TOKEN_CREATED', cancelSource: null })).toEqual({
       notifyId: 'e-1',
+      notifyType: 'TOKEN_CREATED',
       authorizationNotifyType: 'TOKEN_CREATED',
+      authClientId: '2188238637260001',
       accessToken: 'tok',
       accessTokenExpiryTime: '2027-06-06T04:12:12.000Z',
+      userId: 'c-1',
       customerId: 'c-1',
       referenceAgreementId: 'ag-1',
       userLoginId: '62-1',
@@ -59,9 +65,17 @@ describe(callbackBody.name, () => {
       ...base,
       eventType: 'AUTHCODE_CREATED',
       token: undefined,
-      authCode: { authCode: 'code', authState: 'st', customerId: 'c-1', referenceAgreementId: null },
+      authCode: { authCode: 'code', authClientId: '2188238637260001', authState: 'st', customerId: 'c-1', referenceAgreementId: null },
     });
-    expect(body).toMatchObject({ authorizationNotifyType: 'AUTHCODE_CREATED', authCode: 'code', authState: 'st', customerId: 'c-1' });
+    expect(body).toMatchObject({
+      notifyType: 'AUTHCODE_CREATED',
+      authorizationNotifyType: 'AUTHCODE_CREATED',
+      authClientId: '2188238637260001',
+      authCode: 'code',
+      authState: 'st',
+      userId: 'c-1',
+      customerId: 'c-1',
+    });
     expect(body).not.toHaveProperty('accessToken');
   });
 });

@@ -11,6 +11,7 @@ export interface CallbackFacts {
   readonly merchantAccountId: string | null;
   readonly token?: {
     readonly accessToken: string;
+    readonly authClientId: string | null;
     readonly accessTokenExpiryTime: Date | null;
     readonly customerId: string | null;
     readonly referenceAgreementId: string | null;
@@ -20,6 +21,7 @@ export interface CallbackFacts {
   };
   readonly authCode?: {
     readonly authCode: string;
+    readonly authClientId: string | null;
     readonly authState: string | null;
     readonly customerId: string | null;
     readonly referenceAgreementId: string | null;
@@ -30,9 +32,14 @@ export interface CallbackFacts {
 const SUCCESS_RESULT = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } as const;
 
 /**
- * The notifyAuthorization-style body (PROTOCOL.md, gateway → merchant): the
- * Antom fields (`authorizationNotifyType`, `accessToken`, `result`) plus ours.
- * `notifyId` is the event id, the same on every retry, so merchants dedupe on it.
+ * The notifyAuthorization-style body (PROTOCOL.md, gateway → merchant): every
+ * field of the Antom SDKs' `AlipayAuthNotify` model we know, plus ours.
+ *
+ * - `notifyType` and `authorizationNotifyType` both name the event: Antom's
+ *   receiver samples branch on either, and the SDKs' model reads both.
+ * - `userId` is Antom's name for the wallet's user id, Alipay+'s `customerId`;
+ *   both are sent, so code written for either finds it.
+ * - `notifyId` is the event id, the same on every retry, so merchants dedupe on it.
  *
  * TOKEN_CANCELED carries the token (the merchant's key to its binding);
  * TOKEN_CREATED carries it too, as the merchant needs it to charge;
@@ -40,16 +47,20 @@ const SUCCESS_RESULT = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage
  * The refresh token is never sent: the gateway keeps it.
  */
 export function callbackBody(f: CallbackFacts): Record<string, unknown> {
-  const body: Record<string, unknown> = { notifyId: f.eventId, authorizationNotifyType: f.eventType };
+  const body: Record<string, unknown> = { notifyId: f.eventId, notifyType: f.eventType, authorizationNotifyType: f.eventType };
   if (f.eventType === 'AUTHCODE_CREATED' && f.authCode) {
+    put(body, 'authClientId', f.authCode.authClientId);
     put(body, 'authCode', f.authCode.authCode);
     put(body, 'authState', f.authCode.authState);
+    put(body, 'userId', f.authCode.customerId);
     put(body, 'customerId', f.authCode.customerId);
     put(body, 'referenceAgreementId', f.authCode.referenceAgreementId);
   } else if (f.token) {
+    put(body, 'authClientId', f.token.authClientId);
     put(body, 'accessToken', f.token.accessToken);
     if (f.eventType === 'TOKEN_CREATED') {
       put(body, 'accessTokenExpiryTime', f.token.accessTokenExpiryTime?.toISOString() ?? null);
+      put(body, 'userId', f.token.customerId);
       put(body, 'customerId', f.token.customerId);
       put(body, 'referenceAgreementId', f.token.referenceAgreementId);
       put(body, 'userLoginId', f.token.userLoginId);

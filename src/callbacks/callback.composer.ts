@@ -38,9 +38,20 @@ export class CallbackComposer {
       if (secrets.length === 0) throw new Error(`endpoint ${endpoint.id} signs with STANDARD_WEBHOOKS but has no secret`);
       headers = standardWebhookHeaders(source.event.id, Math.floor(now.getTime() / 1000), body, secrets);
     } else {
-      headers = await antomCallbackHeaders(new URL(endpoint.url), body, this.config.gateway, now.toISOString());
+      headers = await antomCallbackHeaders(new URL(endpoint.url), body, this.antomSigner(source), now.toISOString());
     }
     return { url: endpoint.url, headers, body };
+  }
+
+  /**
+   * The gateway's key, under the merchant's own client id: Antom's
+   * notifications carry the receiving merchant's client id, and the SDKs'
+   * WebhookTool.checkSignature is called with "your clientId". A
+   * sub-merchant's endpoint gets its merchant's.
+   */
+  private antomSigner(source: CallbackSource): { clientId: string; privateKey: GatewayConfig['gateway']['privateKey'] } {
+    if (!source.merchant) throw new Error(`delivery for endpoint ${source.endpoint.id} has no merchant to sign under`);
+    return { clientId: source.merchant.clientId, privateKey: this.config.gateway.privateKey };
   }
 
   private facts(s: CallbackSource): CallbackFacts {
@@ -56,6 +67,7 @@ export class CallbackComposer {
       token: a
         ? {
             accessToken: this.decryptOnce(a, a.accessTokenEnc),
+            authClientId: a.authClientId,
             accessTokenExpiryTime: a.accessTokenExpiryTime,
             customerId: a.customerId,
             referenceAgreementId: a.referenceAgreementId,
@@ -64,7 +76,13 @@ export class CallbackComposer {
           }
         : undefined,
       authCode: c
-        ? { authCode: this.decryptOnce(c, c.authCodeEnc), authState: c.authState, customerId: c.customerId, referenceAgreementId: c.referenceAgreementId }
+        ? {
+            authCode: this.decryptOnce(c, c.authCodeEnc),
+            authClientId: c.authClientId,
+            authState: c.authState,
+            customerId: c.customerId,
+            referenceAgreementId: c.referenceAgreementId,
+          }
         : undefined,
     };
   }

@@ -74,14 +74,19 @@ describe(`TOKEN_CANCELED fan-out to callback URLs on ${testEngine()}`, () => {
     return { merchant, subs, own, secret: sw.secret! };
   }
 
-  /** Checks one Antom-style callback exactly as a merchant's WebhookTool.checkSignature would. */
-  function expectAntomSigned(c: ReceivedCallback) {
-    expect(c.headers['client-id']).toBe(TEST_CLIENT_ID);
+  /**
+   * Checks one Antom-style callback exactly as a merchant's WebhookTool.checkSignature
+   * would: with the merchant's own client id (what Antom's notifications carry), not
+   * whatever the header says.
+   */
+  function expectAntomSigned(c: ReceivedCallback, merchant: TestMerchant) {
+    expect(c.headers['client-id']).toBe(merchant.clientId);
     expect(c.headers['content-type']).toBe('application/json; charset=UTF-8');
-    const check = (body: string) =>
-      webhookToolCheckSignature(c.path, 'POST', c.headers['client-id'] as string, c.headers['request-time'] as string, c.headers.signature as string, body, TEST_KEYS.acqpPublic);
+    const check = (body: string, clientId = merchant.clientId) =>
+      webhookToolCheckSignature(c.path, 'POST', clientId, c.headers['request-time'] as string, c.headers.signature as string, body, TEST_KEYS.acqpPublic);
     expect(check(c.raw)).toBe(true);
     expect(check(c.raw.replace('TOKEN_CANCELED', 'TOKEN_CREATED'))).toBe(false);
+    expect(check(c.raw, TEST_CLIENT_ID)).toBe(false);
   }
 
   function expectStandardSigned(c: ReceivedCallback, secret: string, eventId: string) {
@@ -102,10 +107,12 @@ describe(`TOKEN_CANCELED fan-out to callback URLs on ${testEngine()}`, () => {
       expect(r.received).toHaveLength(1);
       const c = r.received[0]!;
       expect(c.path).toBe(`/notify/${sub.merchantAccountId}?v=1`);
-      expectAntomSigned(c);
+      expectAntomSigned(c, merchant);
       expect(c.json).toEqual({
         notifyId: event.id,
+        notifyType: 'TOKEN_CANCELED',
         authorizationNotifyType: 'TOKEN_CANCELED',
+        authClientId: n.tokenCreated.authClientId,
         accessToken: n.accessToken,
         tokenCancelSource: 'PSP',
         referenceMerchantId: merchant.referenceMerchantId,
@@ -147,7 +154,7 @@ describe(`TOKEN_CANCELED fan-out to callback URLs on ${testEngine()}`, () => {
     expect(event.cancelSource).toBe('ACQUIRER');
     for (const { sub, receiver: r } of subs) {
       expect(r.received).toHaveLength(1);
-      expectAntomSigned(r.received[0]!);
+      expectAntomSigned(r.received[0]!, merchant);
       expect(r.received[0]!.json).toMatchObject({ notifyId: event.id, tokenCancelSource: 'ACQUIRER', merchantAccountId: sub.merchantAccountId });
     }
     expect(own.received).toHaveLength(1);

@@ -3,13 +3,17 @@ import { createTestDatabase, testEngine, type TestDatabase } from '../support/te
 import { openFaultDatabase, until, type FaultDatabase } from './support/database';
 import { faultEnvironment, killAllGateways, spawnGateway } from './support/gateways';
 import { inParallel, notifyUntilAcknowledged, onboardMerchant } from './support/merchant';
-import { acknowledgeAfter, startFaultReceiver, type FaultReceiver } from './support/receiver';
+import { TEST_KEYS } from '../support/fixtures';
+import { acknowledgeAfter, startFaultReceiver, type FaultReceiver, type GatewayKeyName } from './support/receiver';
 
 const CANCELLATIONS = 100;
 const SUB_MERCHANTS = 10;
 const DELIVERIES = CANCELLATIONS * SUB_MERCHANTS;
-/** Each process signs its callbacks under its own GATEWAY_CLIENT_ID: the receiver tells from `client-id` who sent what. */
-const INSTANCES = ['FAULT_GATEWAY_A', 'FAULT_GATEWAY_B'] as const;
+/** Each process signs its callbacks with its own gateway key: the receiver tells from the key who sent what. */
+const INSTANCES: ReadonlyArray<{ key: GatewayKeyName; privateKey: string }> = [
+  { key: 'acqp', privateKey: TEST_KEYS.acqpPrivate },
+  { key: 'alipayplus', privateKey: TEST_KEYS.alipayPlusPrivate },
+];
 
 /**
  * Two gateway processes on one MySQL/MariaDB database dispatch the same
@@ -37,8 +41,8 @@ describe(`two gateway processes sharing the callback outbox on ${testEngine()}`,
   const onMysql = testEngine() === 'mysql' ? it : it.skip;
   onMysql(testEngine() === 'mysql' ? title : `${title} (skipped: several instances share a database on MySQL/MariaDB only; set TEST_DATABASE_URL)`, async () => {
     // One at a time: each migrates at boot (the second finds nothing to do).
-    const a = await spawnGateway('a', faultEnvironment(db, { GATEWAY_CLIENT_ID: INSTANCES[0] }));
-    const b = await spawnGateway('b', faultEnvironment(db, { GATEWAY_CLIENT_ID: INSTANCES[1] }));
+    const a = await spawnGateway('a', faultEnvironment(db, { GATEWAY_PRIVATE_KEY: INSTANCES[0]!.privateKey }));
+    const b = await spawnGateway('b', faultEnvironment(db, { GATEWAY_PRIVATE_KEY: INSTANCES[1]!.privateKey }));
     reader = await openFaultDatabase(db);
     const merchant = await onboardMerchant(a.baseUrl, { subMerchants: SUB_MERCHANTS, url: receiver.url, tag: 'two' });
 
@@ -64,12 +68,12 @@ describe(`two gateway processes sharing the callback outbox on ${testEngine()}`,
     expect(expected.size).toBe(DELIVERIES);
     expect([...expected].filter((k) => counts.get(k) !== 1)).toEqual([]);
     expect(receiver.arrivals).toHaveLength(DELIVERIES);
-    expect(receiver.arrivals.filter((x) => !x.signatureValid)).toEqual([]);
+    expect(receiver.arrivals.filter((x) => x.signedBy === null || x.clientId !== merchant.clientId)).toEqual([]);
     // One attempt per delivery: no claim was sent twice, nor completed twice.
     expect(await reader.count("SELECT COUNT(*) FROM delivery_attempts WHERE outcome = 'SUCCEEDED'")).toBe(DELIVERIES);
     expect(await reader.count('SELECT COUNT(*) FROM delivery_attempts')).toBe(DELIVERIES);
 
-    const byInstance = INSTANCES.map((id) => receiver.arrivals.filter((x) => x.clientId === id).length);
+    const byInstance = INSTANCES.map(({ key }) => receiver.arrivals.filter((x) => x.signedBy === key).length);
     expect(byInstance[0]! + byInstance[1]!).toBe(DELIVERIES);
     // A share each, not a token one: at least a tenth of the work.
     expect(Math.min(...byInstance)).toBeGreaterThanOrEqual(DELIVERIES / 10);

@@ -2,13 +2,20 @@ import http, { type IncomingHttpHeaders } from 'node:http';
 import { TEST_KEYS } from '../../support/fixtures';
 import { ACK_BODY, webhookToolCheckSignature } from '../../callbacks/callback-receiver';
 
+/** The gateway keys a fault receiver recognises, by name: instances told apart by the key they sign with. */
+export const GATEWAY_TEST_KEYS = { acqp: TEST_KEYS.acqpPublic, alipayplus: TEST_KEYS.alipayPlusPublic } as const;
+export type GatewayKeyName = keyof typeof GATEWAY_TEST_KEYS;
+
 /** One callback as it arrived: which endpoint (path), which event (notifyId), who signed it, and whether it verified. */
 export interface Arrival {
   readonly path: string;
   readonly notifyId: string;
-  /** `client-id` header: the GATEWAY_CLIENT_ID of the process that sent it. */
+  /** `client-id` header: the client id of the merchant the callback is for. */
   readonly clientId: string;
+  /** Verified as the Antom SDKs' WebhookTool.checkSignature does, with the test gateway key (`acqp`). */
   readonly signatureValid: boolean;
+  /** Which of GATEWAY_TEST_KEYS the signature verifies with, if any. */
+  readonly signedBy: GatewayKeyName | null;
   /** 1-based: how many times this (notifyId, path) pair has arrived, this one included. */
   readonly n: number;
   readonly headers: IncomingHttpHeaders;
@@ -60,11 +67,15 @@ export async function startFaultReceiver(initial: Responder = acknowledge): Prom
       const n = (perPair.get(key) ?? 0) + 1;
       perPair.set(key, n);
       const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+      const verifiesWith = (key: string) =>
+        webhookToolCheckSignature(path, 'POST', header('client-id'), header('request-time'), header('signature'), raw, key);
+      const signedBy = (Object.keys(GATEWAY_TEST_KEYS) as GatewayKeyName[]).find((name) => verifiesWith(GATEWAY_TEST_KEYS[name])) ?? null;
       const arrival: Arrival = {
         path,
         notifyId,
         clientId: header('client-id') ?? '',
-        signatureValid: webhookToolCheckSignature(path, 'POST', header('client-id'), header('request-time'), header('signature'), raw, TEST_KEYS.acqpPublic),
+        signatureValid: signedBy === 'acqp',
+        signedBy,
         n,
         headers: req.headers,
         raw,
