@@ -3,6 +3,7 @@ import { MerchantsModule } from '../merchants/merchants.module';
 import { DeliveryListController } from './deliveries/delivery-list.controller';
 import { DeliveryListService } from './deliveries/delivery-list.service';
 import { CallbackEndpointsController } from './endpoints/callback-endpoints.controller';
+import { GatewayKeyController } from './gateway/gateway-key.controller';
 import { AdminBodyGuard } from './http/admin-body.guard';
 import { AdminTokenGuard } from './http/admin-token.guard';
 import { MerchantsController } from './merchants/merchants.controller';
@@ -15,7 +16,14 @@ import { TokensController } from './tokens/tokens.controller';
 /** The operator API under /admin/v1: bearer-token guarded, validated, documented in the OpenAPI. */
 @Module({
   imports: [MerchantsModule],
-  controllers: [MerchantsController, SubMerchantsController, CallbackEndpointsController, TokensController, DeliveryListController],
+  controllers: [
+    MerchantsController,
+    SubMerchantsController,
+    CallbackEndpointsController,
+    TokensController,
+    DeliveryListController,
+    GatewayKeyController,
+  ],
   // Admin controllers in other modules (e.g. the callbacks module's delivery actions) need not import this
   // module: @AdminController brings the guards, pipe and filter, which depend on global providers only.
   providers: [AdminTokenGuard, AdminBodyGuard, TokenTimelineRepository, DeliveryReadRepository, TokenLookupService, DeliveryListService],

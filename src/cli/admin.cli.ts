@@ -16,14 +16,14 @@ async function main(argv: string[]): Promise<number> {
     return command === undefined ? 2 : 0;
   }
   const env = readEnvironment();
-  const { url, tokenFile, flags } = splitOptions(parseFlags(rest));
+  const { url, tokenFile, field, flags } = splitOptions(parseFlags(rest));
   const baseUrl = (url ?? `http://127.0.0.1:${env.PORT ?? '8080'}`).replace(/\/+$/, '');
   const request = buildRequest(command, flags, (path) => readFileSync(resolve(path), 'utf8'));
   const token = adminToken(tokenFile, env);
-  return send(baseUrl, token, request);
+  return send(baseUrl, token, request, field);
 }
 
-async function send(baseUrl: string, token: string, request: ApiRequest): Promise<number> {
+async function send(baseUrl: string, token: string, request: ApiRequest, field: string | undefined): Promise<number> {
   let res: Response;
   try {
     res = await fetch(`${baseUrl}${request.path}`, {
@@ -48,7 +48,17 @@ async function send(baseUrl: string, token: string, request: ApiRequest): Promis
     process.stderr.write(`admin: ${res.status} ${error?.code ?? 'ERROR'}: ${error?.message ?? text.slice(0, 200)}\n`);
     return 1;
   }
-  process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+  if (field === undefined) {
+    process.stdout.write(`${JSON.stringify(json, null, 2)}\n`);
+    return 0;
+  }
+  const value = json !== null && typeof json === 'object' ? (json as Record<string, unknown>)[field] : undefined;
+  if (value === undefined) {
+    process.stderr.write(`admin: the answer has no field ${field}\n`);
+    return 1;
+  }
+  // A string as it is (a PEM keeps its line breaks), anything else as JSON.
+  process.stdout.write(typeof value === 'string' ? (value.endsWith('\n') ? value : `${value}\n`) : `${JSON.stringify(value, null, 2)}\n`);
   return 0;
 }
 
@@ -78,8 +88,8 @@ function parseFlags(args: string[]): Record<string, string> {
 }
 
 function splitOptions(all: Record<string, string>) {
-  const { url, 'token-file': tokenFile, ...flags } = all;
-  return { url, tokenFile, flags };
+  const { url, 'token-file': tokenFile, field, ...flags } = all;
+  return { url, tokenFile, field, flags };
 }
 
 main(process.argv.slice(2)).then(

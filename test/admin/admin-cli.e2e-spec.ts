@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { TEST_ADMIN_TOKEN } from '../support/fixtures';
+import { FIXTURES_DIR, TEST_ADMIN_TOKEN } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testEngine } from '../support/test-database';
 import { adminClient, newPublicKeyPem, unique, type AdminClient } from './admin-client';
@@ -84,6 +84,29 @@ describe(`admin CLI on ${testEngine()}`, () => {
     expect((await cli(['merchants:update', '--id', m.id, '--rate-limit-per-second', '10'])).json.rateLimitPerSecond).toBe(10);
     expect((await cli(['merchants:disable', '--id', m.id])).json.status).toBe('DISABLED');
     expect((await cli(['deliveries:list', '--merchant-id', m.id])).json).toEqual({ items: [], nextCursor: null });
+  });
+
+  it("prints the gateway's public key as PEM and as bare base64, both the key openssl derives from GATEWAY_PRIVATE_KEY", async () => {
+    // The test gateway signs with the vectors' ACQP key (test/support/test-app.ts).
+    const privatePem = join(FIXTURES_DIR, 'vectors', 'acqp-test-private.pem');
+    const opensslPem = execFileSync('openssl', ['pkey', '-in', privatePem, '-pubout'], { encoding: 'utf8' });
+    const opensslDer = execFileSync('openssl', ['pkey', '-in', privatePem, '-pubout', '-outform', 'DER']);
+
+    const whole = await cli(['gateway:public-key']);
+    expect(whole.code).toBe(0);
+    expect(whole.json).toMatchObject({ pem: opensslPem, base64: opensslDer.toString('base64'), algorithm: 'RSA256', keyVersion: '1' });
+    const pem = await cli(['gateway:public-key', '--field', 'pem']);
+    expect(pem.stdout).toBe(opensslPem);
+    const base64 = await cli(['gateway:public-key', '--field', 'base64']);
+    expect(base64.stdout).toBe(`${opensslDer.toString('base64')}\n`);
+    // What an SDK does with it: openssl reads the bare base64 as the same key.
+    const file = join(dir, 'gateway-public.der');
+    writeFileSync(file, Buffer.from(base64.stdout.trim(), 'base64'));
+    expect(execFileSync('openssl', ['pkey', '-pubin', '-inform', 'DER', '-in', file], { encoding: 'utf8' })).toBe(opensslPem);
+
+    const missing = await cli(['gateway:public-key', '--field', 'nope']);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no field nope');
   });
 
   it("exits 1 with the API's error message when the API refuses", async () => {

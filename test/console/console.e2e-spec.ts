@@ -5,7 +5,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { mask } from '../../src/common/crypto/fingerprint';
 import { adminClient, unique } from '../admin/admin-client';
 import { behaviours, startReceiver, type Receiver } from '../callbacks/callback-receiver';
-import { TEST_ADMIN_TOKEN } from '../support/fixtures';
+import { TEST_ADMIN_TOKEN, TEST_KEYS } from '../support/fixtures';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testEngine } from '../support/test-database';
 import { describeInBrowser, launchChromium, requireChromium, type Browser } from './chromium';
@@ -143,6 +143,15 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
       );
       expect({ path, unlabeled }).toEqual({ path, unlabeled: [] });
     }
+  });
+
+  it("shows the gateway's public key as the SDKs take it, bare base64, and as PEM", async () => {
+    await logIn();
+    // The test gateway signs with the vectors' ACQP key: its public half, as the vectors' PEM file has it.
+    const expectedBase64 = TEST_KEYS.acqpPublic.split('\n').filter((l) => l !== '' && !l.startsWith('-----')).join('');
+    await page.locator('#gateway-key-fingerprint', { hasText: 'sha256 ' }).waitFor();
+    expect(await page.inputValue('#gateway-key-base64')).toBe(expectedBase64);
+    expect((await page.inputValue('#gateway-key-pem')).replace(/\s+/g, '')).toBe(TEST_KEYS.acqpPublic.replace(/\s+/g, ''));
   });
 
   it('manages merchants: add one, open it, add a sub-merchant and a webhook endpoint whose secret shows once', async () => {

@@ -138,6 +138,12 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "send again every failed delivery of an endpoint since a time (ISO 8601)",
     flags: { id, since: body('string', true) },
   },
+  'gateway:public-key': {
+    method: 'GET',
+    path: '/admin/v1/gateway/public-key',
+    summary: "the gateway's public key for merchants' SDKs (--field pem or --field base64 prints it alone)",
+    flags: {},
+  },
   'endpoints:health': { method: 'GET', path: '/admin/v1/endpoints/:id/health', summary: "an endpoint's success rate, last error and state", flags: { id } },
 };
 
@@ -179,8 +185,9 @@ export function buildRequest(name: string, flags: Record<string, string>, readFi
 export function usage(): string {
   const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(24)} ${c.summary}\n  ${''.padEnd(24)} ${describeFlags(c)}`);
   return [
-    'usage: npm run admin -- <command> [--flag value ...] [--url http://127.0.0.1:8080] [--token-file path]',
+    'usage: npm run admin -- <command> [--flag value ...] [--url http://127.0.0.1:8080] [--token-file path] [--field name]',
     'The admin token comes from --token-file, else ADMIN_API_TOKEN, else data/sandbox/admin-api-token.',
+    '--field prints one field of the answer alone, a string as it is (e.g. gateway:public-key --field pem).',
     '',
     ...lines,
   ].join('\n');

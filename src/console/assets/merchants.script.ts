@@ -210,7 +210,21 @@ export const MERCHANTS_SCRIPT = String.raw`
     });
   });
 
-  var start = loadMerchants(true);
+  // ----- the gateway's own public key, for merchants' SDKs ------------------------------------------
+  function loadGatewayKey() {
+    return ui.api('GET', '/admin/v1/gateway/public-key').then(function (k) {
+      document.getElementById('gateway-key-fingerprint').textContent = 'sha256 ' + k.fingerprint;
+      document.getElementById('gateway-key-base64').value = k.base64;
+      document.getElementById('gateway-key-pem').value = k.pem;
+    });
+  }
+  document.getElementById('gateway-key-copy').addEventListener('click', function () {
+    var input = document.getElementById('gateway-key-base64');
+    input.select();
+    if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(function () { ui.flash('Gateway public key copied to the clipboard.'); }, ui.fail);
+  });
+
+  var start = Promise.all([loadMerchants(true), loadGatewayKey()]);
   if (selectedId) {
     detail.hidden = false;
     start = start

@@ -85,6 +85,20 @@ const merchants = `
   </form>
 </section>
 
+<section aria-labelledby="gateway-key-h">
+  <h2 id="gateway-key-h">The gateway's public key</h2>
+  <p>Give it to every merchant: their Antom SDK takes it as the Alipay public key, and uses it to verify the gateway's answers and callbacks. Fingerprint <span id="gateway-key-fingerprint" class="mono"></span>.</p>
+  <div class="cards">
+  <div class="card">
+    ${field('gateway-key-base64', 'Bare base64 (Java, Go, PHP, .NET and Python SDKs)', '<textarea id="gateway-key-base64" rows="4" readonly spellcheck="false"></textarea>')}
+    <button type="button" id="gateway-key-copy">Copy base64 key</button>
+  </div>
+  <div class="card">
+    ${field('gateway-key-pem', 'PEM (openssl, and SDKs that take PEM)', '<textarea id="gateway-key-pem" rows="9" readonly spellcheck="false"></textarea>')}
+  </div>
+  </div>
+</section>
+
 <section aria-labelledby="add-merchant-h">
   <h2 id="add-merchant-h">Add a merchant</h2>
   <form id="add-merchant-form" class="card">
