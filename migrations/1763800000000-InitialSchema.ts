@@ -4,6 +4,13 @@ import { Table, type MigrationInterface, type QueryRunner, type TableColumnOptio
  * The gateway's schema, portable between SQLite and MySQL 8 / MariaDB 10.6+.
  * Times are DATETIME(3) in UTC; ids are UUID strings; secrets are stored
  * encrypted (`*_enc`) next to an HMAC look-up hash (`*_hash`).
+ *
+ * Re-runnable, as every migration here must be: MySQL DDL is not
+ * transactional, so a run that stopped half-way (a lost connection, a missing
+ * privilege) has created some tables and not others. Each table is created
+ * whole in one statement if it is not there yet, with its text columns in
+ * utf8mb4_bin whatever the database's default collation (a foreign key needs
+ * the same collation on both sides), then its default collation is set too.
  */
 export class InitialSchema1763800000000 implements MigrationInterface {
   name = 'InitialSchema1763800000000';
@@ -247,7 +254,7 @@ export class InitialSchema1763800000000 implements MigrationInterface {
       }),
     ];
     for (const table of tables) {
-      await q.createTable(table, false, true, true);
+      await q.createTable(table, true, true, true);
       if (c.mysql) await q.query(`ALTER TABLE \`${table.name}\` CONVERT TO CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
     }
   }
@@ -275,27 +282,30 @@ export class InitialSchema1763800000000 implements MigrationInterface {
 /** Column shapes written once for both engines. */
 class Columns {
   readonly mysql: boolean;
+  /** On MySQL every text column is utf8mb4_bin: byte-exact compares, and never the database's default. */
+  private readonly binary: Partial<TableColumnOptions>;
   constructor(q: QueryRunner) {
     this.mysql = q.connection.driver.options.type === 'mysql' || q.connection.driver.options.type === 'mariadb';
+    this.binary = this.mysql ? { charset: 'utf8mb4', collation: 'utf8mb4_bin' } : {};
   }
   id(): TableColumnOptions {
-    return { name: 'id', type: 'varchar', length: '36', isPrimary: true };
+    return { name: 'id', type: 'varchar', length: '36', isPrimary: true, ...this.binary };
   }
   ref(name: string, nullable = false): TableColumnOptions {
-    return { name, type: 'varchar', length: '36', isNullable: nullable };
+    return { name, type: 'varchar', length: '36', isNullable: nullable, ...this.binary };
   }
   str(name: string, length: number, extra: Partial<TableColumnOptions> = {}): TableColumnOptions {
-    return { name, type: 'varchar', length: String(length), ...extra };
+    return { name, type: 'varchar', length: String(length), ...this.binary, ...extra };
   }
   hash(name: string): TableColumnOptions {
-    return { name, type: 'varchar', length: '64' };
+    return { name, type: 'varchar', length: '64', ...this.binary };
   }
   text(name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions {
-    return { name, type: 'text', ...extra };
+    return { name, type: 'text', ...this.binary, ...extra };
   }
   /** passThroughInfo may be 20000 characters, more than MySQL's TEXT holds in utf8mb4. */
   longText(name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions {
-    return { name, type: this.mysql ? 'mediumtext' : 'text', ...extra };
+    return { name, type: this.mysql ? 'mediumtext' : 'text', ...this.binary, ...extra };
   }
   int(name: string, extra: Partial<TableColumnOptions> = {}): TableColumnOptions {
     return { name, type: 'int', ...extra };

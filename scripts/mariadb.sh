@@ -144,8 +144,9 @@ launch() {
     --bind-address=127.0.0.1
     --pid-file="$PIDFILE"
     --log-error="$ERRLOG"
+    # utf8mb4 by default, as Debian's packaged config and MySQL 8 have it; the collation is the server's
+    # own default for utf8mb4 (utf8mb4_general_ci), so databases are made as an operator's would be.
     --character-set-server=utf8mb4
-    --collation-server=utf8mb4_unicode_ci
     --skip-name-resolve
     --max-connections=500
     --max-allowed-packet=64M
@@ -179,15 +180,19 @@ launch() {
   done
 }
 
+# The test user may also create users and grant them rights on its own acqp_* databases: the
+# migration tests make a user with too few privileges, to show that a failed run can be re-run.
 ensure_db() {
   sql <<SQL
-CREATE DATABASE IF NOT EXISTS \`${DB_NAME}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci;
+CREATE DATABASE IF NOT EXISTS \`${DB_NAME}\`;
 CREATE USER IF NOT EXISTS '${DB_USER}'@'127.0.0.1' IDENTIFIED BY '${DB_PASS}';
 CREATE USER IF NOT EXISTS '${DB_USER}'@'localhost' IDENTIFIED BY '${DB_PASS}';
 ALTER USER '${DB_USER}'@'127.0.0.1' IDENTIFIED BY '${DB_PASS}';
 ALTER USER '${DB_USER}'@'localhost' IDENTIFIED BY '${DB_PASS}';
-GRANT ALL PRIVILEGES ON \`${DB_USER}\\_%\`.* TO '${DB_USER}'@'127.0.0.1';
-GRANT ALL PRIVILEGES ON \`${DB_USER}\\_%\`.* TO '${DB_USER}'@'localhost';
+GRANT ALL PRIVILEGES ON \`${DB_USER}\\_%\`.* TO '${DB_USER}'@'127.0.0.1' WITH GRANT OPTION;
+GRANT ALL PRIVILEGES ON \`${DB_USER}\\_%\`.* TO '${DB_USER}'@'localhost' WITH GRANT OPTION;
+GRANT CREATE USER ON *.* TO '${DB_USER}'@'127.0.0.1';
+GRANT CREATE USER ON *.* TO '${DB_USER}'@'localhost';
 GRANT ALL PRIVILEGES ON \`${DB_NAME}\`.* TO '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`${DB_NAME}\`.* TO '${DB_USER}'@'localhost';
 FLUSH PRIVILEGES;
@@ -283,6 +288,12 @@ cmd_reset() {
   dbs="$(sql -N -e "SELECT schema_name FROM information_schema.schemata WHERE schema_name LIKE '${DB_USER}\\_%'")"
   for db in $dbs; do
     sql -e "DROP DATABASE \`$db\`"
+  done
+  # Users the migration tests made and did not get to drop (a killed run).
+  local users user
+  users="$(sql -N -e "SELECT CONCAT(QUOTE(user), '@', QUOTE(host)) FROM mysql.user WHERE user LIKE '${DB_USER}\\_mig\\_%'")"
+  for user in $users; do
+    sql -e "DROP USER $user"
   done
   ensure_db
   log "reset: dropped ${dbs:+$(echo "$dbs" | tr '\n' ' ')}and recreated $DB_NAME"

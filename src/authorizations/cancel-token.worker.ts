@@ -11,6 +11,7 @@ import { RequestContext } from '../common/request-context';
 import { TokenVault } from '../common/crypto/token-vault';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
+import { SchemaGate } from '../database/schema-gate';
 import { UnitOfWork } from '../database/unit-of-work';
 import { AuthorizationRepository } from './authorization.repository';
 import type { CancelTokenJobEntity } from './cancel-token-job.entity';
@@ -45,6 +46,7 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly uow: UnitOfWork,
+    private readonly schema: SchemaGate,
     private readonly jobs: CancelTokenJobRepository,
     private readonly authorizations: AuthorizationRepository,
     private readonly transitions: TokenTransitions,
@@ -110,6 +112,8 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
   }
 
   private async cycle(): Promise<void> {
+    // On a database not migrated yet, SchemaGate has said so once; polling now would only fail.
+    if (!this.schema.migrated) return;
     try {
       const now = this.clock.now();
       await this.uow.run((em) => this.jobs.reapExpired(em, now));

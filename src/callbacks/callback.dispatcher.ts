@@ -8,6 +8,7 @@ import { Clock } from '../common/clock';
 import { RequestContext } from '../common/request-context';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
+import { SchemaGate } from '../database/schema-gate';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
 import { CallbackClient, type CallbackExchange } from './callback.client';
@@ -55,6 +56,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
     @InjectDataSource() private readonly dataSource: DataSource,
     @Inject(GATEWAY_CONFIG) config: GatewayConfig,
     private readonly uow: UnitOfWork,
+    private readonly schema: SchemaGate,
     private readonly deliveries: DeliveryRepository,
     private readonly sources: CallbackSourceRepository,
     private readonly composer: CallbackComposer,
@@ -125,6 +127,8 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
   }
 
   private async cycle(): Promise<void> {
+    // On a database not migrated yet, SchemaGate has said so once; polling now would only fail.
+    if (!this.schema.migrated) return;
     try {
       const now = this.clock.now();
       if (now.getTime() - this.reapedAt >= REAP_EVERY_MS || now.getTime() < this.reapedAt) {

@@ -3,6 +3,7 @@ import { TypeOrmModule } from '@nestjs/typeorm';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { dataSourceOptions } from './data-source-options';
+import { SchemaGate } from './schema-gate';
 import { UnitOfWork } from './unit-of-work';
 
 @Global()
@@ -12,15 +13,15 @@ import { UnitOfWork } from './unit-of-work';
       inject: [GATEWAY_CONFIG],
       useFactory: (config: GatewayConfig) => ({
         ...dataSourceOptions(config.database),
-        // Embedded mode migrates itself so `npm start` needs nothing else; on MySQL the
-        // operator runs `npm run migration:run` unless DATABASE_MIGRATE_ON_START says otherwise.
-        migrationsRun: config.database.kind === 'sqlite' || config.databaseMigrateOnStart,
+        // SchemaGate migrates at boot where that is the gateway's job: embedded SQLite always, so
+        // `npm start` needs nothing else; MySQL only with DATABASE_MIGRATE_ON_START (else the operator).
+        migrationsRun: false,
         // Fail the boot at once on a bad DATABASE_URL instead of retrying for half a minute.
         retryAttempts: 0,
       }),
     }),
   ],
-  providers: [UnitOfWork],
-  exports: [UnitOfWork],
+  providers: [UnitOfWork, SchemaGate],
+  exports: [UnitOfWork, SchemaGate],
 })
 export class DatabaseModule {}

@@ -33,7 +33,8 @@ export async function createTestDatabase(): Promise<TestDatabase> {
   const name = `acqp_test_${randomBytes(5).toString('hex')}`;
   const admin = new URL(serverUrl);
   const conn = await createConnection({ uri: serverUrl.replace(/^mariadb:/, 'mysql:') });
-  await conn.query(`CREATE DATABASE \`${name}\` CHARACTER SET utf8mb4 COLLATE utf8mb4_bin`);
+  // As an operator makes one: the server's default character set and collation, nothing chosen for us.
+  await conn.query(`CREATE DATABASE \`${name}\``);
   await conn.end();
   admin.pathname = `/${name}`;
   return {
