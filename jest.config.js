@@ -20,6 +20,15 @@ module.exports = {
       setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout.ts'],
     },
     {
+      // Interop tier: the gateway driven by the official Antom SDKs (Python, PHP), found through
+      // ANTOM_SDK_PYTHON_DIR / ANTOM_SDK_PHP_DIR (npm run test:interop).
+      ...common,
+      displayName: 'interop',
+      rootDir: '.',
+      testMatch: ['<rootDir>/test/interop/**/*.interop-spec.ts'],
+      setupFilesAfterEnv: ['<rootDir>/test/support/jest-timeout.ts'],
+    },
+    {
       // Fault tests: the compiled gateway as child processes, killed and restarted (npm run test:faults).
       ...common,
       displayName: 'faults',

@@ -19,7 +19,14 @@ let cachedKeys: { privateKey: KeyObject; publicKeyPem: string } | undefined;
 /** A merchant of its own for one test, written straight to the database (onboarding has its own tests). */
 export async function seedMerchant(
   app: NestFastifyApplication,
-  options: { subMerchants?: number; rateLimitPerSecond?: number; freshKey?: boolean; status?: 'ACTIVE' | 'DISABLED' } = {},
+  options: {
+    subMerchants?: number;
+    rateLimitPerSecond?: number;
+    freshKey?: boolean;
+    status?: 'ACTIVE' | 'DISABLED';
+    /** `SANDBOX_` makes the official SDKs call the /ams/sandbox/api paths. */
+    clientIdPrefix?: string;
+  } = {},
 ): Promise<TestMerchant> {
   const keys =
     options.freshKey || !cachedKeys
@@ -36,7 +43,7 @@ export async function seedMerchant(
     referenceMerchantId: `2188${suffix}`,
     name: `Merchant ${suffix}`,
     status: options.status ?? 'ACTIVE',
-    clientId: `MERCHANT_${suffix}`,
+    clientId: `${options.clientIdPrefix ?? 'MERCHANT_'}${suffix}`,
     publicKey: keys.publicKeyPem,
     previousPublicKey: null,
     consultPolicy: 'ALLOW',

@@ -1,0 +1,129 @@
+#!/usr/bin/env python3
+"""Drives the official Antom Python SDK (global-open-sdk-python) for the interop tier.
+
+Reads one JSON job on stdin and writes one JSON answer on stdout. The SDK is
+used unchanged, found through ANTOM_SDK_PYTHON_DIR; the only thing replaced is
+its transport, which is HTTPS-only on port 443, by a plain-HTTP connection to
+the gateway's local port (as the SDK folder's README allows). Signing, the
+request target, headers, body and the answer's verification stay the SDK's.
+
+Job:
+  {"gatewayUrl": "http://127.0.0.1:PORT", "clientId": "...",
+   "merchantPrivateKey": "<base64>", "gatewayPublicKey": "<base64 SPKI>",
+   "calls": [{"api": "revoke" | "query", "accessToken": "...", "merchantAccountId": "..."}],
+   "notifications": [{"requestUri": "/cb", "clientId": "...", "requestTime": "...",
+                      "signature": "...", "body": "..."}]}
+Answer:
+  {"calls": [{"api", "ok", "body", "response"} | {"api", "ok": false, "error"}],
+   "notifications": [{"valid": bool, "notify": {...} } | {"valid": false, "error"}]}
+"""
+import http.client
+import json
+import os
+import sys
+from urllib.parse import urlparse
+
+sys.path.insert(0, os.environ["ANTOM_SDK_PYTHON_DIR"])
+
+import com.alipay.ams.api.net.default_http_rpc as default_http_rpc  # noqa: E402
+from com.alipay.ams.api.default_alipay_client import DefaultAlipayClient  # noqa: E402
+from com.alipay.ams.api.request.auth.alipay_auth_query_token_request import AlipayAuthQueryTokenRequest  # noqa: E402
+from com.alipay.ams.api.request.auth.alipay_auth_revoke_token_request import AlipayAuthRevokeTokenRequest  # noqa: E402
+from com.alipay.ams.api.request.notify.alipay_auth_notify import AlipayAuthNotify  # noqa: E402
+from com.alipay.ams.api.response.auth.alipay_auth_query_token_response import AlipayAuthQueryTokenResponse  # noqa: E402
+from com.alipay.ams.api.response.auth.alipay_auth_revoke_token_response import AlipayAuthRevokeTokenResponse  # noqa: E402
+from com.alipay.ams.api.tools.webhook_tool import check_signature  # noqa: E402
+
+
+def plain_http_connection(url, timeout=15):
+    """The one replacement the vendor README allows: plain HTTP to the URL's own port."""
+    parsed = urlparse(url)
+    return http.client.HTTPConnection(parsed.hostname, parsed.port, timeout=timeout)
+
+
+# A module-level function named with two underscores: set it by its literal name.
+setattr(default_http_rpc, "__get_http_connection", plain_http_connection)
+
+
+def result_of(response):
+    r = response.result
+    return None if r is None else {
+        "resultCode": r.result_code,
+        "resultStatus": r.result_status.value if hasattr(r.result_status, "value") else r.result_status,
+        "resultMessage": r.result_message,
+    }
+
+
+def request_for(call):
+    if call["api"] == "revoke":
+        request = AlipayAuthRevokeTokenRequest()
+        request.access_token = call["accessToken"]
+        if call.get("merchantAccountId"):
+            request.merchant_account_id = call["merchantAccountId"]
+        return request, lambda body: {"result": result_of(AlipayAuthRevokeTokenResponse(body))}
+    if call["api"] == "query":
+        request = AlipayAuthQueryTokenRequest()
+        request.access_token = call["accessToken"]
+
+        def parse(body):
+            r = AlipayAuthQueryTokenResponse(body)
+            return {
+                "result": result_of(r),
+                "accessToken": r.access_token,
+                "accessTokenExpiryTime": r.access_token_expiry_time,
+                "refreshToken": r.refresh_token,
+                "refreshTokenExpiryTime": r.refresh_token_expiry_time,
+                "tokenStatusType": r.token_status_type,
+            }
+
+        return request, parse
+    raise ValueError("unknown api " + call["api"])
+
+
+def run_call(client, call):
+    request, parse = request_for(call)
+    try:
+        body = client.execute(request)
+    except Exception as e:  # the SDK raises AlipayApiException for transport and verification failures
+        return {"api": call["api"], "ok": False, "error": "%s: %s" % (type(e).__name__, e)}
+    return {"api": call["api"], "ok": True, "path": request.path, "body": body, "response": parse(body)}
+
+
+def check_notification(n, public_key):
+    try:
+        valid = check_signature("POST", n["requestUri"], n["clientId"], n["requestTime"], n["body"], n["signature"], public_key)
+    except Exception as e:
+        return {"valid": False, "error": "%s: %s" % (type(e).__name__, e)}
+    notify = AlipayAuthNotify(n["body"])
+    return {
+        "valid": bool(valid),
+        "notify": {
+            "notifyType": notify.notify_type,
+            "authorizationNotifyType": notify.authorization_notify_type,
+            "authClientId": notify.auth_client_id,
+            "accessToken": notify.access_token,
+            "authState": notify.auth_state,
+            "authCode": notify.auth_code,
+            "reason": notify.reason,
+            "userLoginId": notify.user_login_id,
+            "userId": notify.user_id,
+            "passThroughInfo": notify.pass_through_info,
+            "resultStatus": None if notify.result is None else notify.result.result_status.value
+            if hasattr(notify.result.result_status, "value") else notify.result.result_status,
+        },
+    }
+
+
+def main():
+    job = json.load(sys.stdin)
+    answer = {"calls": [], "notifications": []}
+    if job.get("calls"):
+        client = DefaultAlipayClient(job["gatewayUrl"], job["clientId"], job["merchantPrivateKey"], job["gatewayPublicKey"])
+        answer["calls"] = [run_call(client, call) for call in job["calls"]]
+    for n in job.get("notifications", []):
+        answer["notifications"].append(check_notification(n, job["gatewayPublicKey"]))
+    json.dump(answer, sys.stdout)
+
+
+if __name__ == "__main__":
+    main()
