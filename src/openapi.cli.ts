@@ -1,30 +1,20 @@
 import 'reflect-metadata';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { createRootLogger } from './common/logging/logger';
-import { loadConfig } from './config/load-config';
-import { createApp, openApiDocument } from './http/create-app';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
+import { buildOpenApiDocument, serializeOpenApi } from './http/openapi-document';
 
 /**
  * `npm run openapi [-- out.json]`: writes the OpenAPI document (default
  * `docs/openapi.json`) from a throw-away sandbox instance; no server or
- * configuration needed.
+ * configuration needed. test/ops/openapi.e2e-spec.ts fails when the
+ * committed copy differs from what this writes.
  */
 async function main(out = 'docs/openapi.json'): Promise<void> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'acqp-openapi-'));
-  try {
-    const config = loadConfig({ DATA_DIR: dataDir, LOG_LEVEL: 'silent' });
-    const app = await createApp(config, { logger: createRootLogger('silent') });
-    await app.init();
-    const target = resolve(out);
-    mkdirSync(dirname(target), { recursive: true });
-    writeFileSync(target, `${JSON.stringify(openApiDocument(app), null, 2)}\n`);
-    await app.close();
-    console.log(`wrote ${target}`);
-  } finally {
-    rmSync(dataDir, { recursive: true, force: true });
-  }
+  const target = resolve(out);
+  const document = await buildOpenApiDocument();
+  mkdirSync(dirname(target), { recursive: true });
+  writeFileSync(target, serializeOpenApi(document));
+  console.log(`wrote ${target}`);
 }
 
 main(process.argv[2]).catch((err: Error) => {

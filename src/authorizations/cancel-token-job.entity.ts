@@ -6,7 +6,8 @@ import { TimeColumn } from '../database/columns';
  * instance is calling Alipay+ now; then SUCCEEDED (S, or F INVALID_TOKEN),
  * FAILED (another F), or SETTLED (a TOKEN_CANCELED notification settled it).
  */
-export type CancelTokenJobStatus = 'PENDING' | 'LEASED' | 'SUCCEEDED' | 'FAILED' | 'SETTLED';
+export const CANCEL_TOKEN_JOB_STATUSES = ['PENDING', 'LEASED', 'SUCCEEDED', 'FAILED', 'SETTLED'] as const;
+export type CancelTokenJobStatus = (typeof CANCEL_TOKEN_JOB_STATUSES)[number];
 
 /** The durable retry state of one merchant revoke; one per token, ever (cancelToken is idempotent on it). */
 @Entity('cancel_token_jobs')

@@ -6,7 +6,8 @@
  * A TOKEN_CANCELED that arrives before its TOKEN_CREATED leaves a tombstone
  * (`CANCELED`, never created), so the late create cannot revive the token.
  */
-export type TokenStatus = 'ACTIVE' | 'CANCELING' | 'CANCELED';
+export const TOKEN_STATUSES = ['ACTIVE', 'CANCELING', 'CANCELED'] as const;
+export type TokenStatus = (typeof TOKEN_STATUSES)[number];
 export type CancelSource = 'ACQUIRER' | 'PSP';
 
 export interface TokenState {
@@ -109,7 +110,8 @@ function tombstoneless(): TokenState {
  * (call revoke again or wait for the callback); `CANCELED` for good;
  * `EXPIRED` active here but past its accessTokenExpiryTime.
  */
-export type TokenStatusType = 'ACTIVE' | 'CANCELING' | 'CANCELED' | 'EXPIRED';
+export const TOKEN_STATUS_TYPES = ['ACTIVE', 'CANCELING', 'CANCELED', 'EXPIRED'] as const;
+export type TokenStatusType = (typeof TOKEN_STATUS_TYPES)[number];
 
 export function tokenStatusType(status: TokenStatus, accessTokenExpiryTime: Date | null, now: Date): TokenStatusType {
   if (status !== 'ACTIVE') return status;

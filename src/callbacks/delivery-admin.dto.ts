@@ -2,6 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, Max, Min } from 'class-validator';
 import { Omittable } from '../admin/http/dto-rules';
+import { DELIVERY_STATUSES } from './delivery.entity';
 import type { EndpointHealth, RequeuedDelivery } from './delivery-admin.service';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
@@ -24,7 +25,7 @@ export class HealthQuery {
 
 export class RequeuedDeliveryResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'PENDING' }) status: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES }) status: string;
   @ApiProperty({ format: 'date-time' }) nextAttemptAt: string;
 
   static from(d: RequeuedDelivery): RequeuedDeliveryResponse {

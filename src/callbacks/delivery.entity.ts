@@ -7,13 +7,15 @@ import { TimeColumn } from '../database/columns';
  * 200 with resultStatus S; FAILED: the schedule ran out, or the endpoint was
  * disabled. Only an explicit answer finalises a delivery.
  */
-export type DeliveryStatus = 'PENDING' | 'LEASED' | 'DELIVERED' | 'FAILED';
+export const DELIVERY_STATUSES = ['PENDING', 'LEASED', 'DELIVERED', 'FAILED'] as const;
+export type DeliveryStatus = (typeof DELIVERY_STATUSES)[number];
 
 /** What one attempt led to; also the `outcome` label of acqp_callback_deliveries_total. */
 export type AttemptOutcome = 'SUCCEEDED' | 'RETRY' | 'FAILED' | 'ENDPOINT_DISABLED';
 
 /** The attempt row's spelling: the column holds 16 characters, so ENDPOINT_DISABLED is stored as DISABLED. */
 export type StoredAttemptOutcome = Exclude<AttemptOutcome, 'ENDPOINT_DISABLED'> | 'DISABLED';
+export const STORED_ATTEMPT_OUTCOMES = ['SUCCEEDED', 'RETRY', 'FAILED', 'DISABLED'] as const satisfies readonly StoredAttemptOutcome[];
 
 export function storedOutcome(outcome: AttemptOutcome): StoredAttemptOutcome {
   return outcome === 'ENDPOINT_DISABLED' ? 'DISABLED' : outcome;

@@ -1,6 +1,7 @@
 import { plainToInstance, type ClassConstructor } from 'class-transformer';
 import { IsNotEmpty, IsString, registerDecorator, ValidateIf, validateSync, type ValidationError, type ValidationOptions } from 'class-validator';
 import { applyDecorators } from '@nestjs/common';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** Deeper JSON than any protocol or admin body has; class-transformer recurses per level. */
 export const MAX_JSON_DEPTH = 256;
@@ -53,6 +54,7 @@ export function tooDeepField(value: unknown, limit: number): string | null {
  */
 export function OptionalString(maxLength: number, options?: ValidationOptions): PropertyDecorator {
   return applyDecorators(
+    ApiPropertyOptional({ type: String, maxLength, minLength: 1, nullable: true }),
     ValidateIf((_, v) => v !== undefined && v !== null),
     IsString(options),
     IsNotEmpty({ message: '$property must not be an empty string (omit it or send null)' }),
@@ -63,6 +65,7 @@ export function OptionalString(maxLength: number, options?: ValidationOptions): 
 /** A required protocol string. */
 export function RequiredString(maxLength: number): PropertyDecorator {
   return applyDecorators(
+    ApiProperty({ type: String, maxLength, minLength: 1 }),
     IsString({ message: '$property is required and must be a string' }),
     IsNotEmpty({ message: '$property is required' }),
     MaxChars(maxLength),

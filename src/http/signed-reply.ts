@@ -2,10 +2,13 @@ import type { KeyObject } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { formatResponseTime, SignatureMemo, signedResponseHeaders } from '../signing';
 
+/** S succeeded, F failed for good, U not known yet (call again). */
+export const RESULT_STATUSES = ['S', 'F', 'U'] as const;
+
 /** The `result` object every Alipay+ and Antom answer carries. */
 export interface ProtocolResult {
   resultCode: string;
-  resultStatus: 'S' | 'F' | 'U';
+  resultStatus: (typeof RESULT_STATUSES)[number];
   resultMessage: string;
 }
 

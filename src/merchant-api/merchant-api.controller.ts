@@ -4,8 +4,11 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Clock } from '../common/clock';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
+import { ResultOnlyResponse, SignedProtocolRoute } from '../http/protocol-route.decorator';
 import { sendSigned } from '../http/signed-reply';
+import { TokenQueryResponse, TokenStatusResponse } from './merchant-api.responses';
 import { MerchantApiHandler } from './merchant-api.handler';
+import { RevokeDto, TokenStatusDto } from './revoke.dto';
 
 /**
  * Antom-compatible merchant API. The official Antom SDKs call `/ams/api/...`,
@@ -27,6 +30,7 @@ export class MerchantApiController {
   @ApiOperation({
     summary: 'Revoke an access token (Antom revoke): S canceled, F with an Antom result code, U not settled yet (retry with the same accessToken)',
   })
+  @SignedProtocolRoute(RevokeDto, ResultOnlyResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
   async revoke(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.send(req, reply, await this.handler.revoke(req));
   }
@@ -36,13 +40,15 @@ export class MerchantApiController {
   @ApiOperation({
     summary: 'Query an access token (Antom query): tokenStatusType ACTIVE / CANCELING / CANCELED / EXPIRED and its expiry times',
   })
+  @SignedProtocolRoute(TokenStatusDto, TokenQueryResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
   async query(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.send(req, reply, await this.handler.query(req));
   }
 
   @Post(['ams/api/v1/authorizations/status', 'ams/sandbox/api/v1/authorizations/status'])
   @HttpCode(200)
-  @ApiOperation({ summary: 'Token status: ACTIVE / CANCELING / CANCELED, cancel source and time, last callback deliveries' })
+  @ApiOperation({ summary: 'Token status (our extension): ACTIVE / CANCELING / CANCELED, cancel source and time, last callback deliveries' })
+  @SignedProtocolRoute(TokenStatusDto, TokenStatusResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
   async status(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.send(req, reply, await this.handler.status(req));
   }

@@ -1,3 +1,4 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   ArrayMaxSize,
@@ -22,6 +23,7 @@ export class WalletLogoDto {
 export class WalletForAccountBindingDto {
   @OptionalString(128) walletName?: string | null;
   @OptionalString(128) walletBrandName?: string | null;
+  @ApiPropertyOptional({ type: WalletLogoDto, nullable: true })
   @ValidateIf((_, v) => v !== undefined && v !== null)
   @IsObject()
   @ValidateNested()
@@ -37,6 +39,7 @@ export class WalletForAccountBindingDto {
  * a field Alipay+ adds later never turns a notification away.
  */
 export class AuthNotifyDto {
+  @ApiProperty({ enum: AUTH_NOTIFY_TYPES })
   @IsIn(AUTH_NOTIFY_TYPES, { message: `authorizationNotifyType must be one of ${AUTH_NOTIFY_TYPES.join(', ')}` })
   authorizationNotifyType: AuthNotifyType;
 
@@ -48,11 +51,13 @@ export class AuthNotifyDto {
   @OptionalString(64) pspId?: string | null;
   @OptionalString(64) customerId?: string | null;
 
+  @ApiPropertyOptional({ description: 'Required for AUTHCODE_CREATED.' })
   @ValidateIf((o: AuthNotifyDto) => o.authorizationNotifyType === 'AUTHCODE_CREATED')
   @RequiredString(128)
   authCode?: string;
   @OptionalString(256) authState?: string | null;
 
+  @ApiPropertyOptional({ description: 'Required for TOKEN_CREATED and TOKEN_CANCELED.' })
   @ValidateIf((o: AuthNotifyDto) => o.authorizationNotifyType !== 'AUTHCODE_CREATED')
   @RequiredString(128)
   accessToken?: string;
@@ -61,6 +66,7 @@ export class AuthNotifyDto {
   @OptionalString(128) refreshToken?: string | null;
   @IsProtocolTime() refreshTokenExpiryTime?: string | null;
 
+  @ApiPropertyOptional({ type: [String], maxItems: 32, nullable: true, example: ['AGREEMENT_PAY', 'USER_LOGIN_ID'] })
   @ValidateIf((_, v) => v !== undefined && v !== null)
   @IsArray()
   @ArrayMaxSize(32)
@@ -70,12 +76,14 @@ export class AuthNotifyDto {
 
   @OptionalString(64) userLoginId?: string | null;
 
+  @ApiPropertyOptional({ type: WalletForAccountBindingDto, nullable: true })
   @ValidateIf((_, v) => v !== undefined && v !== null)
   @IsObject()
   @ValidateNested()
   @Type(() => WalletForAccountBindingDto)
   walletForAccountBinding?: WalletForAccountBindingDto | null;
 
+  @ApiPropertyOptional({ enum: ['ACQUIRER', 'PSP'], description: 'Required for TOKEN_CANCELED.' })
   @ValidateIf((o: AuthNotifyDto) => o.authorizationNotifyType === 'TOKEN_CANCELED')
   @IsIn(['ACQUIRER', 'PSP'], { message: 'tokenCancelSource must be ACQUIRER or PSP' })
   tokenCancelSource?: 'ACQUIRER' | 'PSP';

@@ -1,3 +1,5 @@
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
 import { registerDecorator, type ValidationOptions } from 'class-validator';
 import { parseMessageTime } from '../signing/message-time';
 
@@ -17,6 +19,10 @@ export function parseProtocolTime(value: string): Date | null {
 
 /** An optional protocol time: absent, null, or ISO 8601 with an offset; never `""`. */
 export function IsProtocolTime(options?: ValidationOptions): PropertyDecorator {
+  return applyDecorators(ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2026-11-22T10:15:30+08:00' }), isProtocolTime(options));
+}
+
+function isProtocolTime(options?: ValidationOptions): PropertyDecorator {
   return (target: object, propertyName: string | symbol) =>
     registerDecorator({
       name: 'isProtocolTime',

@@ -1,3 +1,4 @@
+import { DEFAULT_MERCHANT_RATE_PER_SECOND } from '../../src/merchant-api/rate-limiter';
 import { DataSource } from 'typeorm';
 import { keyFingerprint, loadPublicKey } from '../../src/signing';
 import { MerchantEntity } from '../../src/merchants/merchant.entity';
@@ -38,6 +39,8 @@ describe(`admin merchants on ${testEngine()}`, () => {
       consultPolicy: 'ALLOW',
       consultUrl: null,
       rateLimitPerSecond: null,
+      // Null is the default limit, not no limit: what the rate limiter applies.
+      effectiveRateLimitPerSecond: DEFAULT_MERCHANT_RATE_PER_SECOND,
       publicKeyFingerprint: fingerprintOf(body.publicKey),
       previousPublicKeyFingerprint: null,
     });
@@ -83,13 +86,13 @@ describe(`admin merchants on ${testEngine()}`, () => {
       consultUrl: 'http://shop.example/consult',
     });
     expect(updated.status).toBe(200);
-    expect(updated.json).toMatchObject({ name: 'Renamed', consultPolicy: 'DENY', rateLimitPerSecond: 25, status: 'ACTIVE' });
+    expect(updated.json).toMatchObject({ name: 'Renamed', consultPolicy: 'DENY', rateLimitPerSecond: 25, effectiveRateLimitPerSecond: 25, status: 'ACTIVE' });
 
     const disabled = await admin.post(`/admin/v1/merchants/${m.id}/disable`);
     expect(disabled.status).toBe(200);
     expect(disabled.json.status).toBe('DISABLED');
     const cleared = await admin.patch(`/admin/v1/merchants/${m.id}`, { status: 'ACTIVE', rateLimitPerSecond: null, consultUrl: null });
-    expect(cleared.json).toMatchObject({ status: 'ACTIVE', rateLimitPerSecond: null, consultUrl: null });
+    expect(cleared.json).toMatchObject({ status: 'ACTIVE', rateLimitPerSecond: null, effectiveRateLimitPerSecond: DEFAULT_MERCHANT_RATE_PER_SECOND, consultUrl: null });
   });
 
   it('rotates a key keeping the previous one until the rotation ends', async () => {

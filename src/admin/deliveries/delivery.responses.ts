@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DELIVERY_STATUSES, STORED_ATTEMPT_OUTCOMES } from '../../callbacks/delivery.entity';
 import type { Page } from '../../merchants/keyset-page';
 import type { DeliveryAttemptRecord, DeliveryRecord } from '../read-models/read-models';
 
@@ -10,7 +11,7 @@ export class DeliveryResponse {
   @ApiProperty({ nullable: true, type: String, example: 'TOKEN_CANCELED' }) eventType: string | null;
   @ApiProperty({ format: 'uuid' }) endpointId: string;
   @ApiProperty({ format: 'uuid' }) merchantId: string;
-  @ApiProperty({ example: 'PENDING' }) status: string;
+  @ApiProperty({ enum: DELIVERY_STATUSES }) status: string;
   @ApiProperty() attemptCount: number;
   @ApiProperty({ format: 'date-time' }) nextAttemptAt: string;
   @ApiProperty({ nullable: true, type: Number }) lastHttpStatus: number | null;
@@ -43,7 +44,7 @@ export class DeliveryAttemptResponse {
   @ApiProperty({ format: 'date-time' }) startedAt: string;
   @ApiProperty() durationMs: number;
   @ApiProperty({ nullable: true, type: Number }) httpStatus: number | null;
-  @ApiProperty({ example: 'SUCCEEDED' }) outcome: string;
+  @ApiProperty({ enum: STORED_ATTEMPT_OUTCOMES }) outcome: string;
   @ApiProperty({ nullable: true, type: String }) errorClass: string | null;
 
   static from(a: DeliveryAttemptRecord): DeliveryAttemptResponse {

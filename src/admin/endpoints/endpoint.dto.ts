@@ -20,7 +20,7 @@ function EventTypes(): PropertyDecorator {
 }
 
 export class CreateEndpointDto implements NewEndpoint {
-  @ApiPropertyOptional({ format: 'uuid', nullable: true, description: "A sub-merchant of this merchant; absent: the merchant's own endpoint." })
+  @ApiPropertyOptional({ type: String, format: 'uuid', nullable: true, description: "A sub-merchant of this merchant; absent: the merchant's own endpoint." })
   @Nullable()
   @IsString({ message: 'must be a string' })
   @MaxLength(36, { message: 'must be at most 36 characters' })

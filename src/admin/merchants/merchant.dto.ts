@@ -3,6 +3,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { ConsultPolicy, MerchantStatus } from '../../merchants/merchant.entity';
 import type { MerchantChanges, NewMerchant } from '../../merchants/merchant.commands';
+import { DEFAULT_MERCHANT_RATE_PER_SECOND } from '../../merchant-api/rate-limiter';
 import { Nullable, Omittable, Text } from '../http/dto-rules';
 
 const CONSULT_POLICIES: ConsultPolicy[] = ['ALLOW', 'DENY', 'ASK'];
@@ -14,6 +15,7 @@ const MAX_RATE_LIMIT = 100_000;
 
 const keyDoc = 'RSA public key, 2048 bits or more: PEM (SPKI or PKCS#1) or bare base64 DER as the Antom dashboard shows it.';
 const consultDoc = 'ALLOW/DENY answer Alipay+ consultUnbinding at once; ASK asks the merchant at consultUrl.';
+const rateDoc = `Signed API requests per second, per gateway instance, from 1 to ${MAX_RATE_LIMIT}; null: the default, ${DEFAULT_MERCHANT_RATE_PER_SECOND}/s.`;
 
 function RateLimit(): PropertyDecorator {
   return applyDecorators(
@@ -36,7 +38,7 @@ export class CreateMerchantDto implements NewMerchant {
   @Text(64)
   clientId: string;
 
-  @ApiPropertyOptional({ description: keyDoc })
+  @ApiPropertyOptional({ type: String, nullable: true, description: keyDoc })
   @Nullable()
   @IsString({ message: 'must be a string' })
   @MaxLength(MAX_KEY_LENGTH, { message: `must be at most ${MAX_KEY_LENGTH} characters` })
@@ -47,12 +49,12 @@ export class CreateMerchantDto implements NewMerchant {
   @IsIn(CONSULT_POLICIES, { message: `must be one of ${CONSULT_POLICIES.join(', ')}` })
   consultPolicy?: ConsultPolicy;
 
-  @ApiPropertyOptional({ maxLength: 2048, nullable: true, description: 'http(s) URL (https in production); required for ASK.' })
+  @ApiPropertyOptional({ type: String, maxLength: 2048, nullable: true, description: 'http(s) URL (https in production); required for ASK.' })
   @Nullable()
   @Text(2048)
   consultUrl?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RATE_LIMIT, nullable: true, description: 'Requests per second; null: no limit.' })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_RATE_LIMIT, nullable: true, description: rateDoc })
   @Nullable()
   @RateLimit()
   rateLimitPerSecond?: number | null;
@@ -74,12 +76,12 @@ export class UpdateMerchantDto implements MerchantChanges {
   @IsIn(CONSULT_POLICIES, { message: `must be one of ${CONSULT_POLICIES.join(', ')}` })
   consultPolicy?: ConsultPolicy;
 
-  @ApiPropertyOptional({ maxLength: 2048, nullable: true, description: 'null clears it (not allowed while consultPolicy is ASK).' })
+  @ApiPropertyOptional({ type: String, maxLength: 2048, nullable: true, description: 'null clears it (not allowed while consultPolicy is ASK).' })
   @Nullable()
   @Text(2048)
   consultUrl?: string | null;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: MAX_RATE_LIMIT, nullable: true, description: 'null removes the limit.' })
+  @ApiPropertyOptional({ type: Number, minimum: 1, maximum: MAX_RATE_LIMIT, nullable: true, description: rateDoc })
   @Nullable()
   @RateLimit()
   rateLimitPerSecond?: number | null;

@@ -1,4 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { DEFAULT_MERCHANT_RATE_PER_SECOND } from '../../merchant-api/rate-limiter';
 import type { ConsultPolicy, MerchantStatus } from '../../merchants/merchant.entity';
 import type { Page } from '../../merchants/keyset-page';
 import type { MerchantView } from '../../merchants/merchant.views';
@@ -15,7 +16,9 @@ export class MerchantResponse {
   previousPublicKeyFingerprint: string | null;
   @ApiProperty({ enum: ['ALLOW', 'DENY', 'ASK'] }) consultPolicy: ConsultPolicy;
   @ApiProperty({ nullable: true, type: String }) consultUrl: string | null;
-  @ApiProperty({ nullable: true, type: Number }) rateLimitPerSecond: number | null;
+  @ApiProperty({ nullable: true, type: Number, description: 'As set; null: the default applies.' }) rateLimitPerSecond: number | null;
+  @ApiProperty({ description: `The limit that applies: rateLimitPerSecond, or the default ${DEFAULT_MERCHANT_RATE_PER_SECOND}/s (per instance).` })
+  effectiveRateLimitPerSecond: number;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
@@ -31,6 +34,7 @@ export class MerchantResponse {
       consultPolicy: v.consultPolicy,
       consultUrl: v.consultUrl,
       rateLimitPerSecond: v.rateLimitPerSecond,
+      effectiveRateLimitPerSecond: v.rateLimitPerSecond ?? DEFAULT_MERCHANT_RATE_PER_SECOND,
       createdAt: v.createdAt.toISOString(),
       updatedAt: v.updatedAt.toISOString(),
     };

@@ -1,4 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
+import { CANCEL_TOKEN_JOB_STATUSES } from '../../authorizations/cancel-token-job.entity';
+import { TOKEN_STATUSES } from '../../authorizations/token-state';
+import { RESULT_STATUSES } from '../../http/signed-reply';
 import type { Page } from '../../merchants/keyset-page';
 import { DeliveryAttemptResponse, DeliveryResponse } from '../deliveries/delivery.responses';
 import type { CancelTokenJobRecord, MerchantRef, MerchantRequestRecord, NotificationRecord } from '../read-models/read-models';
@@ -15,7 +18,7 @@ export class MerchantRefResponse {
 export class TokenSummaryResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: '2810****1234', description: 'Masked: at most 4 characters each side.' }) accessToken: string;
-  @ApiProperty({ example: 'CANCELED' }) status: string;
+  @ApiProperty({ enum: TOKEN_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String, example: 'PSP' }) cancelSource: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) canceledAt: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) tokenCreatedAt: string | null;
@@ -63,7 +66,7 @@ export class NotificationEntryResponse {
 export class MerchantRequestEntryResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'revoke' }) api: string;
-  @ApiProperty({ example: 'S' }) resultStatus: string;
+  @ApiProperty({ enum: RESULT_STATUSES }) resultStatus: string;
   @ApiProperty({ example: 'SUCCESS' }) resultCode: string;
   @ApiProperty({ format: 'date-time' }) receivedAt: string;
 }
@@ -72,18 +75,18 @@ export class CancelTokenAttemptResponse {
   @ApiProperty() attemptNo: number;
   @ApiProperty({ format: 'date-time' }) startedAt: string;
   @ApiProperty() durationMs: number;
-  @ApiProperty({ nullable: true, type: String }) resultStatus: string | null;
+  @ApiProperty({ nullable: true, enum: RESULT_STATUSES, description: 'null when no answer came (timeout, network)' }) resultStatus: string | null;
   @ApiProperty({ nullable: true, type: String }) resultCode: string | null;
   @ApiProperty({ nullable: true, type: String }) errorClass: string | null;
 }
 
 export class CancelTokenJobResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ example: 'SUCCEEDED' }) status: string;
+  @ApiProperty({ enum: CANCEL_TOKEN_JOB_STATUSES }) status: string;
   @ApiProperty({ nullable: true, type: String }) merchantAccountId: string | null;
   @ApiProperty() attemptCount: number;
   @ApiProperty({ format: 'date-time' }) nextAttemptAt: string;
-  @ApiProperty({ nullable: true, type: String }) lastResultStatus: string | null;
+  @ApiProperty({ nullable: true, enum: RESULT_STATUSES }) lastResultStatus: string | null;
   @ApiProperty({ nullable: true, type: String }) lastResultCode: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) settledAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;

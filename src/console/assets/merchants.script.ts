@@ -60,7 +60,7 @@ export const MERCHANTS_SCRIPT = String.raw`
       ['Public key', m.publicKeyFingerprint ? 'sha256 ' + m.publicKeyFingerprint : 'none'],
       ['Previous key (rotation)', m.previousPublicKeyFingerprint ? 'sha256 ' + m.previousPublicKeyFingerprint + ' (still accepted)' : 'none'],
       ['Consult policy', m.consultPolicy + (m.consultUrl ? ' via ' + m.consultUrl : '')],
-      ['Rate limit', m.rateLimitPerSecond ? m.rateLimitPerSecond + ' requests/s' : 'none'],
+      ['Rate limit', m.rateLimitPerSecond ? m.rateLimitPerSecond + ' requests/s' : 'default, ' + m.effectiveRateLimitPerSecond + ' requests/s'],
       ['Created', ui.time(m.createdAt)],
     ];
     rows.forEach(function (r) { dl.appendChild(h('dt', null, r[0])); dl.appendChild(h('dd', null, r[1])); });
