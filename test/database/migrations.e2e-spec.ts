@@ -4,20 +4,7 @@ import { createTestDatabase, testEngine, type TestDatabase } from '../support/te
 import { loadConfig } from '../../src/config/load-config';
 import { testEnvironment } from '../support/test-app';
 
-const TABLES = [
-  'merchants',
-  'sub_merchants',
-  'callback_endpoints',
-  'auth_codes',
-  'authorizations',
-  'notifications',
-  'events',
-  'deliveries',
-  'delivery_attempts',
-  'cancel_token_jobs',
-  'cancel_token_attempts',
-  'merchant_requests',
-];
+import { GATEWAY_TABLES as TABLES } from './gateway-tables';
 
 describe(`migrations on ${testEngine()}`, () => {
   let db: TestDatabase;

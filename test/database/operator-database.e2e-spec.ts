@@ -4,27 +4,14 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { createConnection, type Connection } from 'mysql2/promise';
-import { TEST_ACQUIRER_ID, TEST_ADMIN_TOKEN, TEST_CLIENT_ID, TEST_KEYS, TEST_TOKEN_ENCRYPTION_KEY } from '../support/fixtures';
 import { startGatewayProcess, type GatewayProcess } from '../support/gateway-process';
+import { testEnvironment } from '../support/test-app';
 import { testEngine } from '../support/test-database';
+import { GATEWAY_TABLES as TABLES } from './gateway-tables';
 
 /** Built by `npm test` (tsc runs first). */
 const MIGRATE_CLI = resolve(__dirname, '..', '..', 'dist', 'src', 'database', 'migrate.cli.js');
 const MIGRATIONS = ['InitialSchema1763800000000', 'WiderScopes1763900000000', 'AttemptStartedIndex1764000000000'];
-const TABLES = [
-  'merchants',
-  'sub_merchants',
-  'callback_endpoints',
-  'auth_codes',
-  'authorizations',
-  'notifications',
-  'events',
-  'deliveries',
-  'delivery_attempts',
-  'cancel_token_jobs',
-  'cancel_token_attempts',
-  'merchant_requests',
-];
 
 interface CliRun {
   code: number;
@@ -93,26 +80,17 @@ onMysql(`a MySQL/MariaDB database made by an operator${why}`, () => {
 
   /** The compiled gateway in live mode on `databaseUrl`, not migrating at boot (the MySQL default). */
   async function startGateway(databaseUrl: string): Promise<{ gw: GatewayProcess; baseUrl: string }> {
-    const gw = startGatewayProcess(
+    const env = testEnvironment(
+      { engine: 'mysql', url: databaseUrl, drop: async () => undefined },
       {
-        PORT: '0',
-        HOST: '127.0.0.1',
         LOG_LEVEL: 'info',
-        DATABASE_URL: databaseUrl,
-        ALIPAYPLUS_BASE_URL: 'http://127.0.0.1:9/unused',
-        ALIPAYPLUS_CLIENT_ID: TEST_CLIENT_ID,
-        ALIPAYPLUS_ACQUIRER_ID: TEST_ACQUIRER_ID,
-        ALIPAYPLUS_PRIVATE_KEY: TEST_KEYS.acqpPrivate,
-        ALIPAYPLUS_PUBLIC_KEY: TEST_KEYS.alipayPlusPublic,
-        GATEWAY_PRIVATE_KEY: TEST_KEYS.acqpPrivate,
-        TOKEN_ENCRYPTION_KEY: TEST_TOKEN_ENCRYPTION_KEY,
-        ADMIN_API_TOKEN: TEST_ADMIN_TOKEN,
+        DATABASE_MIGRATE_ON_START: 'false',
         // Polls ten times a second: a loop that failed on the missing tables would say so many times over.
         CALLBACK_POLL_MS: '100',
         CANCEL_TOKEN_POLL_MS: '100',
       },
-      cwd,
     );
+    const gw = startGatewayProcess(Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined)), cwd);
     gateways.push(gw);
     return { gw, baseUrl: `http://127.0.0.1:${await gw.listening()}` };
   }
