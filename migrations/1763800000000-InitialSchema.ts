@@ -1,4 +1,5 @@
 import { Table, type MigrationInterface, type QueryRunner, type TableColumnOptions } from 'typeorm';
+import { isMysql } from '../src/database/sql-dialect';
 
 /**
  * The gateway's schema, portable between SQLite and MySQL 8 / MariaDB 10.6+.
@@ -285,7 +286,7 @@ class Columns {
   /** On MySQL every text column is utf8mb4_bin: byte-exact compares, and never the database's default. */
   private readonly binary: Partial<TableColumnOptions>;
   constructor(q: QueryRunner) {
-    this.mysql = q.connection.driver.options.type === 'mysql' || q.connection.driver.options.type === 'mariadb';
+    this.mysql = isMysql(q.connection);
     this.binary = this.mysql ? { charset: 'utf8mb4', collation: 'utf8mb4_bin' } : {};
   }
   id(): TableColumnOptions {

@@ -1,4 +1,5 @@
 import { TableColumn, type MigrationInterface, type QueryRunner } from 'typeorm';
+import { isMysql } from '../src/database/sql-dialect';
 
 /**
  * `authorizations.scopes` as TEXT: a TOKEN_CREATED may carry 32 scopes of up
@@ -14,7 +15,7 @@ export class WiderScopes1763900000000 implements MigrationInterface {
   name = 'WiderScopes1763900000000';
 
   async up(q: QueryRunner): Promise<void> {
-    if (isMysql(q)) {
+    if (isMysql(q.connection)) {
       await q.query('ALTER TABLE `authorizations` MODIFY `scopes` TEXT CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL');
       return;
     }
@@ -22,14 +23,10 @@ export class WiderScopes1763900000000 implements MigrationInterface {
   }
 
   async down(q: QueryRunner): Promise<void> {
-    if (isMysql(q)) {
+    if (isMysql(q.connection)) {
       await q.query('ALTER TABLE `authorizations` MODIFY `scopes` VARCHAR(512) CHARACTER SET utf8mb4 COLLATE utf8mb4_bin NULL');
       return;
     }
     await q.changeColumn('authorizations', 'scopes', new TableColumn({ name: 'scopes', type: 'varchar', length: '512', isNullable: true }));
   }
-}
-
-function isMysql(q: QueryRunner): boolean {
-  return q.connection.driver.options.type === 'mysql' || q.connection.driver.options.type === 'mariadb';
 }
