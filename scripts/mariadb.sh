@@ -7,6 +7,8 @@
 #   scripts/mariadb.sh kill     SIGKILL the server (crash, for fault tests); `start` recovers it
 #   scripts/mariadb.sh reset    drop every acqp_* database, recreate an empty acqp_test
 #   scripts/mariadb.sh status   exit 0 if the server answers, 1 if not
+#   scripts/mariadb.sh sql      run the SQL on stdin as root over the private socket (tests that need an
+#                               administrator, e.g. to make a user with too few privileges)
 #   scripts/mariadb.sh url      print the connection URL
 #
 # Progress messages go to stderr; stdout carries only the URL (for `url=$(scripts/mariadb.sh start)`).
@@ -180,8 +182,6 @@ launch() {
   done
 }
 
-# The test user may also create users and grant them rights on its own acqp_* databases: the
-# migration tests make a user with too few privileges, to show that a failed run can be re-run.
 ensure_db() {
   sql <<SQL
 CREATE DATABASE IF NOT EXISTS \`${DB_NAME}\`;
@@ -189,10 +189,8 @@ CREATE USER IF NOT EXISTS '${DB_USER}'@'127.0.0.1' IDENTIFIED BY '${DB_PASS}';
 CREATE USER IF NOT EXISTS '${DB_USER}'@'localhost' IDENTIFIED BY '${DB_PASS}';
 ALTER USER '${DB_USER}'@'127.0.0.1' IDENTIFIED BY '${DB_PASS}';
 ALTER USER '${DB_USER}'@'localhost' IDENTIFIED BY '${DB_PASS}';
-GRANT ALL PRIVILEGES ON \`${DB_USER}\\_%\`.* TO '${DB_USER}'@'127.0.0.1' WITH GRANT OPTION;
-GRANT ALL PRIVILEGES ON \`${DB_USER}\\_%\`.* TO '${DB_USER}'@'localhost' WITH GRANT OPTION;
-GRANT CREATE USER ON *.* TO '${DB_USER}'@'127.0.0.1';
-GRANT CREATE USER ON *.* TO '${DB_USER}'@'localhost';
+GRANT ALL PRIVILEGES ON \`${DB_USER}\\_%\`.* TO '${DB_USER}'@'127.0.0.1';
+GRANT ALL PRIVILEGES ON \`${DB_USER}\\_%\`.* TO '${DB_USER}'@'localhost';
 GRANT ALL PRIVILEGES ON \`${DB_NAME}\`.* TO '${DB_USER}'@'127.0.0.1';
 GRANT ALL PRIVILEGES ON \`${DB_NAME}\`.* TO '${DB_USER}'@'localhost';
 FLUSH PRIVILEGES;
@@ -318,9 +316,13 @@ restart)
 kill) cmd_kill ;;
 reset) cmd_reset ;;
 status) cmd_status ;;
+sql)
+  pinged || die "not running (run: $0 start)"
+  sql
+  ;;
 url) printf '%s\n' "$URL" ;;
 *)
-  echo "usage: $0 {start|stop|restart|kill|reset|status|url}" >&2
+  echo "usage: $0 {start|stop|restart|kill|reset|status|url|sql}" >&2
   exit 2
   ;;
 esac

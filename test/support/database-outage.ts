@@ -1,9 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import type { DataSource } from 'typeorm';
-import { testEngine } from './test-database';
-
-const SCRIPT = join(__dirname, '..', '..', 'scripts', 'mariadb.sh');
+import { managedMariadb } from './managed-mariadb';
 
 /**
  * Takes the database away from a running gateway and brings it back. On the
@@ -12,26 +8,16 @@ const SCRIPT = join(__dirname, '..', '..', 'scripts', 'mariadb.sh');
  * and reopened, which its queries see the same way.
  */
 export function databaseOutage(dataSource: DataSource) {
-  const managed = testEngine() === 'mysql' && scriptManages(process.env.TEST_DATABASE_URL!);
+  const managed = managedMariadb();
   return {
     kind: managed ? ('server stopped' as const) : ('pool closed' as const),
     async stop(): Promise<void> {
-      if (managed) execFileSync(SCRIPT, ['stop'], { stdio: 'ignore' });
+      if (managed) managed.stop();
       else await dataSource.destroy();
     },
     async start(): Promise<void> {
-      if (managed) execFileSync(SCRIPT, ['start'], { stdio: 'ignore' });
+      if (managed) managed.start();
       else await dataSource.initialize();
     },
   };
-}
-
-function scriptManages(url: string): boolean {
-  try {
-    const scriptUrl = execFileSync(SCRIPT, ['url'], { encoding: 'utf8' }).trim();
-    execFileSync(SCRIPT, ['status'], { stdio: 'ignore' });
-    return new URL(scriptUrl).port === new URL(url).port && new URL(url).hostname === '127.0.0.1';
-  } catch {
-    return false;
-  }
 }
