@@ -38,7 +38,7 @@ export interface SdkCall {
 
 /** What the SDK made of the gateway's answer: its parsed response, or the exception it raised. */
 export type SdkCallResult =
-  | { api: string; ok: true; path: string; body?: string; response: { result: { resultCode: string; resultStatus: string; resultMessage: string } } & Record<string, unknown> }
+  | { api: string; ok: true; path: string; response: { result: { resultCode: string; resultStatus: string; resultMessage: string } } & Record<string, unknown> }
   | { api: string; ok: false; error: string };
 
 /** A callback as the merchant's receiver got it, to be checked by the SDK's own verification code. */
@@ -97,27 +97,49 @@ export function describeWithSdk(sdk: SdkName, title: string, fn: () => void): vo
   describe.skip(title, fn);
 }
 
+/** How long one SDK process may take; a hung call is killed rather than left behind the test run. */
+const PROCESS_TIMEOUT_MS = 60_000;
+
 /** Runs one job through the SDK's driver in its own process and returns what the SDK answered. */
-export function runSdk(sdk: SdkName, job: SdkJob): Promise<SdkAnswer> {
-  const { dirVariable, interpreter, driver } = SDKS[sdk];
+export async function runSdk(sdk: SdkName, job: SdkJob): Promise<SdkAnswer> {
+  const { dirVariable, driver } = SDKS[sdk];
+  const out = await runInterpreter(sdk, [driver], JSON.stringify(job), { [dirVariable]: process.env[dirVariable] ?? '' });
+  try {
+    return JSON.parse(out) as SdkAnswer;
+  } catch {
+    throw new Error(`${sdk} SDK driver printed no JSON:\n${out}`);
+  }
+}
+
+/** Runs Python source with the SDK importable (PYTHONPATH), as a merchant's program would; answers its stdout. */
+export function runPythonWithSdk(source: string): Promise<string> {
+  return runInterpreter('python', ['-'], source, { PYTHONPATH: process.env[SDKS.python.dirVariable] ?? '' });
+}
+
+function runInterpreter(sdk: SdkName, args: string[], input: string, env: Record<string, string>): Promise<string> {
   return new Promise((resolve, reject) => {
-    const child = spawn(interpreter, [driver], {
-      env: { PATH: process.env.PATH ?? '', [dirVariable]: process.env[dirVariable] ?? '' },
+    const child = spawn(SDKS[sdk].interpreter, args, {
+      // No .pyc files: the SDK's folder is someone else's, and stays as it was.
+      env: { PATH: process.env.PATH ?? '', PYTHONDONTWRITEBYTECODE: '1', ...env },
       stdio: ['pipe', 'pipe', 'pipe'],
     });
     let out = '';
     let err = '';
+    const timer = setTimeout(() => {
+      child.kill('SIGKILL');
+      reject(new Error(`${sdk} process did not finish within ${PROCESS_TIMEOUT_MS} ms:\n${err}`));
+    }, PROCESS_TIMEOUT_MS);
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
     child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`${sdk} SDK driver exited ${code}:\n${err}${out}`));
-      try {
-        resolve(JSON.parse(out) as SdkAnswer);
-      } catch {
-        reject(new Error(`${sdk} SDK driver printed no JSON:\n${out}\n${err}`));
-      }
+    child.on('error', (e) => {
+      clearTimeout(timer);
+      reject(e);
     });
-    child.stdin.end(JSON.stringify(job));
+    child.on('close', (code) => {
+      clearTimeout(timer);
+      if (code === 0) resolve(out);
+      else reject(new Error(`${sdk} process exited ${code}:\n${err}`));
+    });
+    child.stdin.end(input);
   });
 }

@@ -18,7 +18,8 @@ const SUCCESS = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'succ
  * Python SDK's transport (plain HTTP to a local port): revoke answering S, F
  * and U and token query, on the live and the sandbox path; another merchant's
  * token; callbacks checked by each SDK's own verification code under the
- * merchant's client id and parsed with its AlipayAuthNotify model. Nobody here
+ * merchant's client id and read with the Python SDK's AlipayAuthNotify model
+ * (the PHP SDK has no notification parser: a PHP merchant json_decodes). Nobody here
  * wrote these clients, so they do not share our reading of the protocol.
  */
 describe.each<SdkName>(['python', 'php'])('the official Antom %s SDK', (sdk) => {

@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startSimulator, type RunningSimulator } from '../alipayplus/simulator-server';
@@ -8,14 +7,14 @@ import { seedMerchant } from '../support/merchants';
 import { notificationSet } from '../support/notifications';
 import { postSigned } from '../support/signed-client';
 import { startTestApp, type TestApp } from '../support/test-app';
-import { describeWithSdk } from './antom-sdk';
+import { describeWithSdk, runPythonWithSdk } from './antom-sdk';
 
 const README = join(__dirname, '..', '..', 'README.md');
 const MARKER = '<!-- merchant quick start: python -->';
 
 /**
  * The README's merchant quick start, run as a Python merchant would copy it:
- * the code block after the marker, with only its four settings filled in and
+ * the code block after the marker, with only its four settings and token filled in and
  * the SDK's transport pointed at the local port (the SDK is HTTPS-only on port
  * 443; in production the gateway sits behind TLS on 443 and nothing changes).
  */
@@ -72,7 +71,7 @@ describeWithSdk('python', "the README's merchant quick start, in the official Py
       'import com.alipay.ams.api.net.default_http_rpc as rpc',
       "setattr(rpc, '__get_http_connection', lambda url, timeout=15: http.client.HTTPConnection(urllib.parse.urlparse(url).hostname, urllib.parse.urlparse(url).port, timeout=timeout))",
     ].join('\n');
-    expect((await python(`${transport}\n${code}`)).trim().split('\n')).toEqual(['S SUCCESS', 'CANCELED']);
+    expect((await runPythonWithSdk(`${transport}\n${code}`)).trim().split('\n')).toEqual(['S SUCCESS', 'CANCELED']);
 
     // The TOKEN_CANCELED callback, handed to the quick start's receiver function as a web framework would.
     await waitFor(() => receiver.received.length > 0, 'the TOKEN_CANCELED callback');
@@ -82,22 +81,7 @@ describeWithSdk('python', "the README's merchant quick start, in the official Py
       `print(on_notification(${JSON.stringify(callback.path)}, HEADERS, ${JSON.stringify(callback.raw)}))`,
       'print(ACCESS_TOKEN in canceled_tokens)',
     ].join('\n');
-    const out = (await python(`${transport}\n${code}\n${handle}`)).trim().split('\n');
+    const out = (await runPythonWithSdk(`${transport}\n${code}\n${handle}`)).trim().split('\n');
     expect(out).toEqual(['S SUCCESS', 'CANCELED', '{"result":{"resultCode":"SUCCESS","resultStatus":"S","resultMessage":"success"}}', 'True']);
   });
-
-  function python(source: string): Promise<string> {
-    return new Promise((resolve, reject) => {
-      const child = spawn(process.env.ANTOM_SDK_PYTHON ?? '/usr/bin/python3', ['-'], {
-        env: { PATH: process.env.PATH ?? '', PYTHONPATH: process.env.ANTOM_SDK_PYTHON_DIR ?? '' },
-      });
-      let out = '';
-      let err = '';
-      child.stdout.on('data', (d: Buffer) => (out += d.toString()));
-      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
-      child.on('error', reject);
-      child.on('close', (code) => (code === 0 ? resolve(out) : reject(new Error(`python exited ${code}:\n${err}${out}`))));
-      child.stdin.end(source);
-    });
-  }
 });

@@ -106,7 +106,8 @@ const SHAPES: Record<string, SdkShape> = {
     body: (fields) => JSON.stringify(fields),
     escape: (b64) => encodeURIComponent(b64).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()),
   },
-  // Header names in any case are the same header (RFC 9110 §5.1).
+  // Header names in any case are the same header (RFC 9110 §5.1). Node's parser lower-cases them
+  // before the gateway sees them, so this guards against a future reader of raw header names.
   'odd header case': {
     target: (_origin, path) => path,
     headers: (clientId, time, signature) => [

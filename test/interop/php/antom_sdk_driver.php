@@ -67,33 +67,20 @@ function run_call($client, $call)
 
 /**
  * A notification checked the way the PHP SDK verifies: the value after
- * `signature=` through SignatureTool::verify, under the merchant's own client id.
+ * `signature=` through SignatureTool::verify, under the merchant's own client
+ * id. The PHP SDK has no notification parser (its AlipayAuthNotify is a plain
+ * holder), so the fields are read as a PHP merchant reads them: json_decode.
  */
 function check_notification($n, $publicKey)
 {
     $parts = explode('signature=', $n['signature']);
     $valid = count($parts) > 1 && \Client\SignatureTool::verify('POST', $n['requestUri'], $n['clientId'], $n['requestTime'], $n['body'], $parts[1], $publicKey) === 1;
     $fields = json_decode($n['body'], true);
-    $notify = new \Request\notify\AlipayAuthNotify();
-    foreach (['authorizationNotifyType', 'authClientId', 'accessToken', 'authState', 'authCode', 'reason', 'userLoginId', 'userId', 'passThroughInfo'] as $field) {
-        if (array_key_exists($field, $fields)) {
-            $notify->{'set' . ucfirst($field)}($fields[$field]);
-        }
+    $notify = [];
+    foreach (['notifyType', 'authorizationNotifyType', 'authClientId', 'accessToken', 'userLoginId', 'userId'] as $field) {
+        $notify[$field] = $fields[$field] ?? null;
     }
-    if (array_key_exists('notifyType', $fields)) {
-        $notify->setNotifyType($fields['notifyType']);
-    }
-    return [
-        'valid' => $valid,
-        'notify' => [
-            'notifyType' => $notify->getNotifyType(),
-            'authorizationNotifyType' => $notify->getAuthorizationNotifyType(),
-            'authClientId' => $notify->getAuthClientId(),
-            'accessToken' => $notify->getAccessToken(),
-            'userLoginId' => $notify->getUserLoginId(),
-            'userId' => $notify->getUserId(),
-        ],
-    ];
+    return ['valid' => $valid, 'notify' => $notify];
 }
 
 $job = json_decode(stream_get_contents(STDIN), true);
