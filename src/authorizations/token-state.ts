@@ -8,7 +8,9 @@
  */
 export const TOKEN_STATUSES = ['ACTIVE', 'CANCELING', 'CANCELED'] as const;
 export type TokenStatus = (typeof TOKEN_STATUSES)[number];
-export type CancelSource = 'ACQUIRER' | 'PSP';
+/** ACQUIRER: a merchant's revoke through cancelToken; PSP: the wallet side (alipayplus-authnotify-scenarios). */
+export const CANCEL_SOURCES = ['ACQUIRER', 'PSP'] as const;
+export type CancelSource = (typeof CANCEL_SOURCES)[number];
 
 export interface TokenState {
   readonly status: TokenStatus;

@@ -8,10 +8,10 @@ import type { MerchantEntity } from '../merchants/merchant.entity';
 import { AuthorizationRepository } from './authorization.repository';
 import type { AuthorizationEntity } from './authorization.entity';
 import { ownedBy } from './revoke.service';
-import { tokenStatusType, type TokenStatusType } from './token-state';
+import { tokenStatusType, type TokenStatus, type TokenStatusType } from './token-state';
 
 export interface TokenStatusView {
-  tokenStatus: 'ACTIVE' | 'CANCELING' | 'CANCELED';
+  tokenStatus: TokenStatus;
   tokenCancelSource?: string;
   canceledAt?: string;
   accessTokenExpiryTime?: string;

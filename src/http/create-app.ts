@@ -87,7 +87,8 @@ export function openApiDocument(app: NestFastifyApplication): OpenAPIObject {
   const builder = new DocumentBuilder()
     .setTitle('ACQP gateway')
     .setDescription(
-      'Alipay+ acquirer-side gateway. Protocol routes (Alipay+ `authNotify`, Antom-compatible `revoke`) are signed ' +
+      'Alipay+ acquirer-side gateway. Protocol routes (Alipay+ `authNotify` and `consultUnbinding`; Antom-compatible `revoke`, ' +
+        '`query` and our `status`) are signed ' +
         'SHA256withRSA over the raw body; the admin API takes `Authorization: Bearer <ADMIN_API_TOKEN>`.',
     )
     .setVersion('0.1.0')

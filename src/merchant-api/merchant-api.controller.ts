@@ -8,7 +8,7 @@ import { ResultOnlyResponse, SignedProtocolRoute } from '../http/protocol-route.
 import { sendSigned } from '../http/signed-reply';
 import { TokenQueryResponse, TokenStatusResponse } from './merchant-api.responses';
 import { MerchantApiHandler } from './merchant-api.handler';
-import { RevokeDto, TokenStatusDto } from './revoke.dto';
+import { RevokeDto, AccessTokenDto } from './revoke.dto';
 
 /**
  * Antom-compatible merchant API. The official Antom SDKs call `/ams/api/...`,
@@ -40,7 +40,7 @@ export class MerchantApiController {
   @ApiOperation({
     summary: 'Query an access token (Antom query): tokenStatusType ACTIVE / CANCELING / CANCELED / EXPIRED and its expiry times',
   })
-  @SignedProtocolRoute(TokenStatusDto, TokenQueryResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
+  @SignedProtocolRoute(AccessTokenDto, TokenQueryResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
   async query(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.send(req, reply, await this.handler.query(req));
   }
@@ -48,7 +48,7 @@ export class MerchantApiController {
   @Post(['ams/api/v1/authorizations/status', 'ams/sandbox/api/v1/authorizations/status'])
   @HttpCode(200)
   @ApiOperation({ summary: 'Token status (our extension): ACTIVE / CANCELING / CANCELED, cancel source and time, last callback deliveries' })
-  @SignedProtocolRoute(TokenStatusDto, TokenStatusResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
+  @SignedProtocolRoute(AccessTokenDto, TokenStatusResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
   async status(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.send(req, reply, await this.handler.status(req));
   }

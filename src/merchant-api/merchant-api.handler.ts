@@ -7,7 +7,7 @@ import { parseProtocolBody } from '../http/protocol-body';
 import type { ProtocolResult } from '../http/signed-reply';
 import { ANTOM_SUCCESS, ANTOM_UNKNOWN, antomResultFor } from './antom-result';
 import { MerchantInbound } from './merchant-inbound';
-import { RevokeDto, TokenStatusDto } from './revoke.dto';
+import { RevokeDto, AccessTokenDto } from './revoke.dto';
 
 /** Merchant calls in named steps: verify the merchant → parse and validate → one use case → result. */
 @Injectable()
@@ -34,7 +34,7 @@ export class MerchantApiHandler {
   async query(req: FastifyRequest): Promise<{ result: ProtocolResult } & Partial<TokenQueryView>> {
     try {
       const merchant = await this.inbound.verify(req);
-      const body = parseProtocolBody(req, TokenStatusDto);
+      const body = parseProtocolBody(req, AccessTokenDto);
       return { result: ANTOM_SUCCESS, ...(await this.statuses.query(merchant, body.accessToken)) };
     } catch (err) {
       return { result: this.failure(err, 'query') };
@@ -44,7 +44,7 @@ export class MerchantApiHandler {
   async status(req: FastifyRequest): Promise<{ result: ProtocolResult } & Partial<TokenStatusView>> {
     try {
       const merchant = await this.inbound.verify(req);
-      const body = parseProtocolBody(req, TokenStatusDto);
+      const body = parseProtocolBody(req, AccessTokenDto);
       return { result: ANTOM_SUCCESS, ...(await this.statuses.forMerchant(merchant, body.accessToken)) };
     } catch (err) {
       return { result: this.failure(err, 'status') };

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { TOKEN_STATUS_TYPES, TOKEN_STATUSES } from '../authorizations/token-state';
+import { CANCEL_SOURCES, TOKEN_STATUS_TYPES, TOKEN_STATUSES } from '../authorizations/token-state';
 import { DELIVERY_STATUSES } from '../callbacks/delivery.entity';
 import { ProtocolResultResponse } from '../http/protocol-route.decorator';
 
@@ -27,7 +27,7 @@ export class CallbackDeliverySummaryResponse {
 export class TokenStatusResponse {
   @ApiProperty({ type: ProtocolResultResponse }) result: ProtocolResultResponse;
   @ApiPropertyOptional({ enum: TOKEN_STATUSES }) tokenStatus?: string;
-  @ApiPropertyOptional({ enum: ['ACQUIRER', 'PSP'] }) tokenCancelSource?: string;
+  @ApiPropertyOptional({ enum: CANCEL_SOURCES }) tokenCancelSource?: string;
   @ApiPropertyOptional({ format: 'date-time' }) canceledAt?: string;
   @ApiPropertyOptional({ format: 'date-time' }) accessTokenExpiryTime?: string;
   @ApiPropertyOptional({ type: [CallbackDeliverySummaryResponse], description: 'The latest 20 callback deliveries about this token.' })

@@ -4,6 +4,11 @@ import { Clock } from '../common/clock';
 /** Requests per second a merchant may make when its record sets no limit. */
 export const DEFAULT_MERCHANT_RATE_PER_SECOND = 50;
 
+/** The limit that applies to a merchant: its own, or the default where it set none (null is not "unlimited"). */
+export function effectiveRatePerSecond(perSecond: number | null): number {
+  return perSecond ?? DEFAULT_MERCHANT_RATE_PER_SECOND;
+}
+
 /**
  * Per-merchant token buckets (burst = one second's worth), per instance: with
  * N instances a merchant gets up to N times its limit, which is acceptable for
@@ -16,7 +21,7 @@ export class MerchantRateLimiter {
   constructor(private readonly clock: Clock) {}
 
   tryTake(merchantId: string, perSecond: number | null): boolean {
-    const rate = perSecond ?? DEFAULT_MERCHANT_RATE_PER_SECOND;
+    const rate = effectiveRatePerSecond(perSecond);
     const now = this.clock.now().getTime();
     const b = this.buckets.get(merchantId) ?? { tokens: rate, at: now };
     b.tokens = Math.min(rate, b.tokens + ((now - b.at) / 1000) * rate);

@@ -2,15 +2,15 @@ import fc from 'fast-check';
 import { assertAccepted, assertRefused, PROBLEM_SHAPE } from '../../test/fuzz/dto-assertions';
 import { knownFields, validBody } from '../../test/fuzz/dto-model';
 import { anyValuesFor, invalidBody } from '../../test/fuzz/dto-mutations';
-import { REVOKE_MODEL, TOKEN_STATUS_MODEL } from '../../test/fuzz/dto-models';
+import { REVOKE_MODEL, ACCESS_TOKEN_MODEL } from '../../test/fuzz/dto-models';
 import { validateBody } from '../common/validation';
-import { RevokeDto, TokenStatusDto } from './revoke.dto';
+import { RevokeDto, AccessTokenDto } from './revoke.dto';
 
 const RUNS = { numRuns: 200 };
 
 describe.each([
   [RevokeDto.name, RevokeDto, REVOKE_MODEL],
-  [TokenStatusDto.name, TokenStatusDto, TOKEN_STATUS_MODEL],
+  [AccessTokenDto.name, AccessTokenDto, ACCESS_TOKEN_MODEL],
 ] as const)('%s', (_name, type, model) => {
   const sut = (body: unknown) => validateBody(type as new () => object, body);
 

@@ -11,6 +11,6 @@ export class RevokeDto {
 }
 
 /** The body of Antom `query` and of our richer `status`: the token asked about. */
-export class TokenStatusDto {
+export class AccessTokenDto {
   @RequiredString(128) accessToken: string;
 }

@@ -9,6 +9,7 @@ import {
   ValidateIf,
   ValidateNested,
 } from 'class-validator';
+import { CANCEL_SOURCES, type CancelSource } from '../authorizations/token-state';
 import { MaxChars, OptionalString, RequiredString } from '../common/validation';
 import { IsProtocolTime } from './protocol-time.validator';
 
@@ -83,10 +84,10 @@ export class AuthNotifyDto {
   @Type(() => WalletForAccountBindingDto)
   walletForAccountBinding?: WalletForAccountBindingDto | null;
 
-  @ApiPropertyOptional({ enum: ['ACQUIRER', 'PSP'], description: 'Required for TOKEN_CANCELED.' })
+  @ApiPropertyOptional({ enum: CANCEL_SOURCES, description: 'Required for TOKEN_CANCELED.' })
   @ValidateIf((o: AuthNotifyDto) => o.authorizationNotifyType === 'TOKEN_CANCELED')
-  @IsIn(['ACQUIRER', 'PSP'], { message: 'tokenCancelSource must be ACQUIRER or PSP' })
-  tokenCancelSource?: 'ACQUIRER' | 'PSP';
+  @IsIn(CANCEL_SOURCES, { message: `tokenCancelSource must be ${CANCEL_SOURCES.join(' or ')}` })
+  tokenCancelSource?: CancelSource;
 }
 
 /** Alipay+ `consultUnbinding` request body: every field required. */

@@ -1,20 +1,15 @@
 import { Controller, HttpCode, Inject, Post, Req, Res } from '@nestjs/common';
-import { ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
+import { ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { Clock } from '../common/clock';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
-import { ProtocolResultResponse, ResultOnlyResponse, SignedProtocolRoute } from '../http/protocol-route.decorator';
+import { ResultOnlyResponse, SignedProtocolRoute } from '../http/protocol-route.decorator';
 import { sendSigned } from '../http/signed-reply';
 import { AuthNotifyDto, ConsultUnbindingDto } from './auth-notify.dto';
 import { AuthNotifyHandler } from './auth-notify.handler';
 import { ConsultUnbindingHandler } from './consult-unbinding.handler';
-
-/** Alipay+ `consultUnbinding` answer: allowUnbinding only with an S result. */
-export class ConsultUnbindingResponse {
-  @ApiProperty({ type: ProtocolResultResponse }) result: ProtocolResultResponse;
-  @ApiPropertyOptional({ enum: ['true', 'false'], description: 'A string, as the protocol has every field.' }) allowUnbinding?: string;
-}
+import { ConsultUnbindingResponse } from './consult-unbinding.responses';
 
 /** The ACQP endpoints Alipay+ calls. Always HTTP 200 with a signed `result`; 413 for an oversized body. */
 @ApiTags('Alipay+ (inbound)')

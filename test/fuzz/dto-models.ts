@@ -86,8 +86,8 @@ export const REVOKE_MODEL: DtoModel = {
   ],
 };
 
-export const TOKEN_STATUS_MODEL: DtoModel = {
-  name: 'TokenStatusDto',
+export const ACCESS_TOKEN_MODEL: DtoModel = {
+  name: 'AccessTokenDto',
   source: 'json',
   unknownKeys: 'accepted',
   fields: [required('accessToken', text(128))],

@@ -17,7 +17,7 @@ import {
   TOKEN_LIST_QUERY_MODEL,
   TOKEN_LOOKUP_MODEL,
   TOKEN_LOOKUP_QUERY_MODEL,
-  TOKEN_STATUS_MODEL,
+  ACCESS_TOKEN_MODEL,
   UPDATE_ENDPOINT_MODEL,
   UPDATE_MERCHANT_MODEL,
   UPDATE_SUB_MERCHANT_MODEL,
@@ -43,8 +43,10 @@ const PROTOCOL_MODELS: Record<string, { signer: 'alipayplus' | 'merchant'; model
   '/aps/api/v1/authorizations/consultUnbinding': { signer: 'alipayplus', models: [CONSULT_UNBINDING_MODEL] },
   '/ams/api/v1/authorizations/revoke': { signer: 'merchant', models: [REVOKE_MODEL] },
   '/ams/sandbox/api/v1/authorizations/revoke': { signer: 'merchant', models: [REVOKE_MODEL] },
-  '/ams/api/v1/authorizations/status': { signer: 'merchant', models: [TOKEN_STATUS_MODEL] },
-  '/ams/sandbox/api/v1/authorizations/status': { signer: 'merchant', models: [TOKEN_STATUS_MODEL] },
+  '/ams/api/v1/authorizations/query': { signer: 'merchant', models: [ACCESS_TOKEN_MODEL] },
+  '/ams/sandbox/api/v1/authorizations/query': { signer: 'merchant', models: [ACCESS_TOKEN_MODEL] },
+  '/ams/api/v1/authorizations/status': { signer: 'merchant', models: [ACCESS_TOKEN_MODEL] },
+  '/ams/sandbox/api/v1/authorizations/status': { signer: 'merchant', models: [ACCESS_TOKEN_MODEL] },
 };
 
 const ADMIN_BODY_MODELS: Record<string, DtoModel> = {

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DEFAULT_MERCHANT_RATE_PER_SECOND } from '../../merchant-api/rate-limiter';
+import { DEFAULT_MERCHANT_RATE_PER_SECOND, effectiveRatePerSecond } from '../../merchant-api/rate-limiter';
 import type { ConsultPolicy, MerchantStatus } from '../../merchants/merchant.entity';
 import type { Page } from '../../merchants/keyset-page';
 import type { MerchantView } from '../../merchants/merchant.views';
@@ -34,7 +34,7 @@ export class MerchantResponse {
       consultPolicy: v.consultPolicy,
       consultUrl: v.consultUrl,
       rateLimitPerSecond: v.rateLimitPerSecond,
-      effectiveRateLimitPerSecond: v.rateLimitPerSecond ?? DEFAULT_MERCHANT_RATE_PER_SECOND,
+      effectiveRateLimitPerSecond: effectiveRatePerSecond(v.rateLimitPerSecond),
       createdAt: v.createdAt.toISOString(),
       updatedAt: v.updatedAt.toISOString(),
     };
