@@ -63,16 +63,11 @@ export class ConsolePagesService {
 }
 
 /**
- * A field of the posted form. The gateway's body parser keeps every non-JSON
- * body raw (and marks it unsupported, for the protocol routes), so the
- * console reads its urlencoded forms itself; JSON bodies work too.
+ * A field of the posted form: the console's own forms are urlencoded. The
+ * gateway keeps every body raw, so the console reads its forms itself.
  */
 function formField(req: FastifyRequest, name: string): string | undefined {
-  const type = String(req.headers['content-type'] ?? '').toLowerCase();
-  if (type.startsWith('application/x-www-form-urlencoded') && req.rawBody) {
-    return new URLSearchParams(req.rawBody.toString('utf8')).get(name) ?? undefined;
-  }
-  const body = req.body as Record<string, unknown> | undefined;
-  const value = body && typeof body === 'object' ? body[name] : undefined;
-  return typeof value === 'string' ? value : undefined;
+  const type = (req.declaredContentType ?? '').toLowerCase();
+  if (!type.startsWith('application/x-www-form-urlencoded') || !req.rawBody) return undefined;
+  return new URLSearchParams(req.rawBody.toString('utf8')).get(name) ?? undefined;
 }

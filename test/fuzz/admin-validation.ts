@@ -12,11 +12,38 @@ import { anyValuesFor, invalidBody } from './dto-mutations';
 const pipe = adminValidationPipe();
 const bodyGuard = new AdminBodyGuard();
 
-/** What the admin routes' body guard sees for a JSON body that parsed. */
-function contextFor(body: unknown): ExecutionContext {
-  // Only the body's presence matters to the guard; stringifying a 10,000-deep body would overflow here.
-  const request = { body, rawBody: Buffer.from(body === undefined ? '' : '{}') };
-  return { switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext;
+/**
+ * What the admin routes' body guard gets: the body as bytes, declared JSON.
+ * A value too deep for JSON.stringify (10,000 levels) is written out by hand.
+ */
+function requestFor(body: unknown): { rawBody: Buffer; declaredContentType: string; body?: unknown } {
+  return { rawBody: Buffer.from(body === undefined ? '' : jsonText(body), 'utf8'), declaredContentType: 'application/json' };
+}
+
+function jsonText(value: unknown): string {
+  try {
+    return JSON.stringify(value) ?? 'null';
+  } catch {
+    // Only nesting can make stringify fail here: an array of arrays, depth-first, without recursion.
+    const parts: string[] = [];
+    const stack: unknown[] = [value];
+    while (stack.length > 0) {
+      const v = stack.pop();
+      if (v === CLOSE) parts.push(']');
+      else if (Array.isArray(v)) {
+        parts.push('[');
+        stack.push(CLOSE, ...[...v].reverse().flatMap((x, i) => (i === 0 ? [x] : [x, COMMA])));
+      } else if (v === COMMA) parts.push(',');
+      else if (v !== null && typeof v === 'object') parts.push(objectText(v as Record<string, unknown>));
+      else parts.push(JSON.stringify(v));
+    }
+    return parts.join('');
+  }
+}
+const CLOSE = Symbol('close');
+const COMMA = Symbol('comma');
+function objectText(o: Record<string, unknown>): string {
+  return `{${Object.entries(o).map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`;
 }
 
 /**
@@ -27,8 +54,14 @@ function contextFor(body: unknown): ExecutionContext {
  */
 export async function validateAdmin<T extends object>(type: ClassConstructor<T>, source: 'body' | 'query', value: unknown): Promise<Validated<T>> {
   try {
-    if (source === 'body') bodyGuard.canActivate(contextFor(value));
-    const out = (await pipe.transform(value, { type: source, metatype: type, data: undefined })) as T;
+    let input = value;
+    if (source === 'body') {
+      const request = requestFor(value);
+      bodyGuard.canActivate({ switchToHttp: () => ({ getRequest: () => request }) } as unknown as ExecutionContext);
+      // What the route then receives: the guard's parse of the bytes.
+      input = request.body;
+    }
+    const out = (await pipe.transform(input, { type: source, metatype: type, data: undefined })) as T;
     return { ok: true, value: out };
   } catch (err) {
     if (err instanceof DomainError && err.code === ErrorCode.PARAM_ILLEGAL) return { ok: false, problem: err.message };

@@ -101,7 +101,9 @@ function decide(
   // Client id first: Alipay+ picks the key to verify with by it (KEY_NOT_FOUND for one it has no key for).
   if (clientId === undefined || clientId !== ctx.clientId) return fail('INVALID_CLIENT');
   if (!signatureValid) return fail('INVALID_SIGNATURE');
-  if (!String(request.headers['content-type'] ?? '').toLowerCase().includes('json')) return fail('MEDIA_TYPE_NOT_ACCEPTABLE');
+  // Mounted in a sandbox gateway, the host app keeps the declared type aside (src/http/raw-body.ts).
+  const declared = request.declaredContentType ?? request.headers['content-type'];
+  if (!String(declared ?? '').toLowerCase().includes('json')) return fail('MEDIA_TYPE_NOT_ACCEPTABLE');
   if (!parsed.ok) return fail('PARAM_ILLEGAL', 'body is not valid JSON');
   const checked = checkCancelTokenBody(parsed.value);
   if (!checked.ok) return fail('PARAM_ILLEGAL', checked.message);
