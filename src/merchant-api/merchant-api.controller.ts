@@ -6,6 +6,7 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { ResultOnlyResponse, SignedProtocolRoute } from '../http/protocol-route.decorator';
 import { sendSigned } from '../http/signed-reply';
+import { isWellFormedClientId } from '../signing';
 import { TokenQueryResponse, TokenStatusResponse } from './merchant-api.responses';
 import { MerchantApiHandler } from './merchant-api.handler';
 import { RevokeDto, AccessTokenDto } from './revoke.dto';
@@ -54,7 +55,9 @@ export class MerchantApiController {
   }
 
   private send(req: FastifyRequest, reply: FastifyReply, body: object) {
-    const clientId = typeof req.headers['client-id'] === 'string' ? req.headers['client-id'] : this.config.gateway.clientId;
+    // Under the caller's client id when it is one (the SDKs verify under it); a malformed one is never signed under.
+    const claimed = req.headers['client-id'];
+    const clientId = isWellFormedClientId(claimed) ? claimed : this.config.gateway.clientId;
     return sendSigned(req, reply, { clientId, privateKey: this.config.gateway.privateKey }, body, this.clock.now());
   }
 }

@@ -9,7 +9,7 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { rawBodyOf } from '../http/raw-body';
 import { MerchantEntity } from '../merchants/merchant.entity';
-import { isWithinSkew, loadPublicKey, readSignatureHeaders, verifyMessage } from '../signing';
+import { CLIENT_ID_RULE, isWithinSkew, loadPublicKey, readSignatureHeaders, verifyMessage } from '../signing';
 import { MerchantRateLimiter } from './rate-limiter';
 
 /**
@@ -32,7 +32,9 @@ export class MerchantInbound {
 
   async verify(req: FastifyRequest): Promise<MerchantEntity> {
     const headers = readSignatureHeaders(req.headers);
-    if ('reason' in headers) throw this.refuse(req, headers.reason, headers.clientId, ErrorCode.INVALID_SIGNATURE);
+    if ('reason' in headers) {
+      throw this.refuse(req, headers.reason, headers.clientId, ErrorCode.INVALID_SIGNATURE, headers.reason === 'MALFORMED_CLIENT_ID' ? CLIENT_ID_RULE : undefined);
+    }
     const merchant = await this.dataSource.manager.findOne(MerchantEntity, { where: { clientId: headers.clientId } });
     if (!merchant || !merchant.publicKey) {
       throw this.refuse(req, 'NO_KEY_FOR_CLIENT', headers.clientId, ErrorCode.KEY_NOT_FOUND, 'no key is registered for this client-id');

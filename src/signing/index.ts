@@ -1,4 +1,5 @@
 export { buildStringToSign } from './string-to-sign';
+export { CLIENT_ID_RULE, isWellFormedClientId } from './client-id';
 export type { SignedMessage } from './string-to-sign';
 export { formatSignatureHeader, parseSignatureHeader } from './signature-header';
 export type { ParsedSignatureHeader } from './signature-header';

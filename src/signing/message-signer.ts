@@ -1,4 +1,5 @@
 import { KeyObject, sign, verify } from 'node:crypto';
+import { isWellFormedClientId } from './client-id';
 import { isWithinSkew, parseMessageTime } from './message-time';
 import { SignatureMemo } from './signature-memo';
 import {
@@ -10,7 +11,7 @@ import {
 } from './signature-header';
 import { buildStringToSign, SignedMessage } from './string-to-sign';
 
-export type VerifyFailure = 'MISSING_HEADERS' | 'MALFORMED_SIGNATURE' | 'STALE_TIME' | 'INVALID_SIGNATURE';
+export type VerifyFailure = 'MISSING_HEADERS' | 'MALFORMED_CLIENT_ID' | 'MALFORMED_SIGNATURE' | 'STALE_TIME' | 'INVALID_SIGNATURE';
 
 export interface InboundRequest {
   method: string;
@@ -149,6 +150,8 @@ function readDecodedHeaders(
 ): (Omit<SignatureHeaders, 'signature'> & { signature: DecodedSignatureHeader }) | SignatureHeadersFailure {
   const clientId = headerValue(headers, 'client-id');
   if (clientId === undefined) return { reason: 'MISSING_HEADERS' };
+  // Not logged, looked up or signed under: the refusal carries no client id at all.
+  if (!isWellFormedClientId(clientId)) return { reason: 'MALFORMED_CLIENT_ID' };
   const time = headerValue(headers, timeHeader);
   const signatureValue = headerValue(headers, 'signature');
   if (time === undefined || signatureValue === undefined) return { reason: 'MISSING_HEADERS', clientId };
