@@ -1,7 +1,7 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { AdminModule } from './admin/admin.module';
 import { SandboxSimulatorModule } from './alipayplus/simulator/sandbox-simulator.module';
-import { CallbackNetworkModule } from './callbacks/callback-network.module';
+import { OutboundModule } from './outbound/outbound.module';
 import type { Clock } from './common/clock';
 import { CommonModule } from './common/common.module';
 import { ConfigModule } from './config/config.module';
@@ -26,7 +26,7 @@ export class AppModule {
         CommonModule.forRoot(options.clock),
         DatabaseModule,
         OpsModule,
-        CallbackNetworkModule,
+        OutboundModule,
         NotificationsModule,
         MerchantApiModule,
         AdminModule,

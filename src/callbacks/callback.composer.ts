@@ -11,6 +11,8 @@ export interface CallbackRequest {
   readonly headers: Record<string, string>;
   /** The exact bytes signed and sent. */
   readonly body: Buffer;
+  /** The plaintext token or auth code the body carries: masked wherever the receiver's answer echoes them. */
+  readonly secrets: readonly string[];
 }
 
 /**
@@ -30,7 +32,9 @@ export class CallbackComposer {
   ) {}
 
   async compose(source: CallbackSource, now: Date): Promise<CallbackRequest> {
-    const body = Buffer.from(JSON.stringify(callbackBody(this.facts(source))), 'utf8');
+    const facts = this.facts(source);
+    const body = Buffer.from(JSON.stringify(callbackBody(facts)), 'utf8');
+    const secrets = [facts.token?.accessToken, facts.authCode?.authCode].filter((s): s is string => s !== undefined);
     const endpoint = source.endpoint;
     let headers: Record<string, string>;
     if (endpoint.signingScheme === 'STANDARD_WEBHOOKS') {
@@ -40,7 +44,7 @@ export class CallbackComposer {
     } else {
       headers = await antomCallbackHeaders(new URL(endpoint.url), body, this.antomSigner(source), now.toISOString());
     }
-    return { url: endpoint.url, headers, body };
+    return { url: endpoint.url, headers, body, secrets };
   }
 
   /**

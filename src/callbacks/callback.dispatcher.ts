@@ -217,7 +217,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
       this.logger.error({ msg: 'callback could not be built or signed; check the encryption keys and the endpoint secret', endpointId: source.endpoint.id, err });
       return { result: { kind: 'error', errorClass: 'COMPOSE_FAILED' }, responseBody: null, detail: 'the callback could not be built or signed' };
     }
-    return this.client.post(request.url, request.headers, request.body);
+    return this.client.post(request.url, request.headers, request.body, request.secrets);
   }
 
   private report(claim: ClaimedDelivery, decision: DeliveryDecision, httpStatus: number | null, durationMs: number, outcome: CompletionOutcome): void {

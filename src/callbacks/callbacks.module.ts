@@ -3,7 +3,6 @@ import { CallbackClient } from './callback.client';
 import { CallbackComposer } from './callback.composer';
 import { CallbackDispatcher } from './callback.dispatcher';
 import { CallbackMetrics } from './callback.metrics';
-import { CallbackNetworkModule } from './callback-network.module';
 import { CallbackSourceRepository } from './callback-source.repository';
 import { CompletionWriter } from './completion-writer';
 import { DeliveriesAdminController, EndpointDeliveriesAdminController } from './deliveries-admin.controller';
@@ -14,7 +13,6 @@ import { EventOutbox } from './event-outbox';
 
 /** The outbox (events and their deliveries), the dispatcher that sends them, and the operator's delivery actions. */
 @Module({
-  imports: [CallbackNetworkModule],
   controllers: [DeliveriesAdminController, EndpointDeliveriesAdminController],
   providers: [
     EventOutbox,

@@ -1,5 +1,5 @@
 import { Inject, Injectable, Optional } from '@nestjs/common';
-import { DnsResolver, SsrfBlockedError, SsrfGuard } from '../callbacks/ssrf-guard';
+import { DnsResolver, SsrfBlockedError, SsrfGuard } from '../outbound/ssrf-guard';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';

@@ -1,13 +1,15 @@
 import { Global, Module } from '@nestjs/common';
+import { GuardedHttpClient } from './guarded-http.client';
 import { DnsResolver, SsrfGuard } from './ssrf-guard';
 
 /**
- * The SSRF guard and its resolver, global because two sides use them: the
- * dispatcher at send time, and EndpointUrlPolicy (merchants) at registration.
+ * Calls to URLs merchants give us, global because several sides make them:
+ * callbacks and consult calls through GuardedHttpClient, and URL checks at
+ * registration (EndpointUrlPolicy) through the same SsrfGuard.
  */
 @Global()
 @Module({
-  providers: [DnsResolver, SsrfGuard],
-  exports: [DnsResolver, SsrfGuard],
+  providers: [DnsResolver, SsrfGuard, GuardedHttpClient],
+  exports: [DnsResolver, SsrfGuard, GuardedHttpClient],
 })
-export class CallbackNetworkModule {}
+export class OutboundModule {}

@@ -1,5 +1,6 @@
 import { CallbackClient } from '../../src/callbacks/callback.client';
-import { DnsResolver, SsrfGuard, type ResolvedAddress } from '../../src/callbacks/ssrf-guard';
+import { GuardedHttpClient } from '../../src/outbound/guarded-http.client';
+import { DnsResolver, SsrfGuard, type ResolvedAddress } from '../../src/outbound/ssrf-guard';
 import type { GatewayConfig } from '../../src/config/gateway-config';
 import { ACK_BODY, behaviours, startReceiver, type Receiver } from './callback-receiver';
 
@@ -27,7 +28,8 @@ const callbacks = (timeoutMs = 2_000): GatewayConfig['callbacks'] => ({
 function client(options: { nodeEnv?: GatewayConfig['nodeEnv']; timeoutMs?: number } = {}) {
   const config = { nodeEnv: options.nodeEnv ?? 'test', callbacks: callbacks(options.timeoutMs) };
   const resolver = new TestResolver({ 'pinned.test': [{ address: '127.0.0.1', family: 4 }] });
-  const sut = new CallbackClient(config, new SsrfGuard(config, resolver));
+  const http = new GuardedHttpClient(config, new SsrfGuard(config, resolver));
+  const sut = Object.assign(new CallbackClient(config, http), { onApplicationShutdown: () => http.onApplicationShutdown() });
   return { sut, connects: jest.spyOn(sut.agents.http, 'createConnection') };
 }
 

@@ -1,5 +1,5 @@
 import { CallbackClient } from '../../src/callbacks/callback.client';
-import { DnsResolver, type ResolvedAddress } from '../../src/callbacks/ssrf-guard';
+import { DnsResolver, type ResolvedAddress } from '../../src/outbound/ssrf-guard';
 import { ManualClock } from '../../src/common/clock';
 import { adminClient, type AdminClient } from '../admin/admin-client';
 import { seedMerchant } from '../support/merchants';
