@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { chmodSync, closeSync, existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { DataSourceOptions } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
@@ -19,7 +19,7 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     logging: false,
   };
   if (db.kind === 'sqlite') {
-    mkdirSync(dirname(db.path), { recursive: true });
+    protectSqliteFiles(db.path);
     return {
       ...common,
       type: 'better-sqlite3',
@@ -49,4 +49,18 @@ export function dataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     // trace: false spares mysql2 a captured stack per query (5% of the CPU on the authNotify path).
     extra: { waitForConnections: true, enableKeepAlive: true, trace: false },
   };
+}
+
+/**
+ * The embedded database holds encrypted tokens, sessions and the audit
+ * trail: a folder the gateway makes for it is 0700, and the database file is
+ * 0600 whatever the umask. SQLite gives its -wal and -shm files the mode of
+ * the database file; ones left by an older version are tightened too.
+ * Folders that already exist keep their mode (they may be shared, like /tmp).
+ */
+function protectSqliteFiles(path: string): void {
+  const made = mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+  if (made !== undefined) chmodSync(dirname(path), 0o700);
+  if (!existsSync(path)) closeSync(openSync(path, 'a', 0o600));
+  for (const file of [path, `${path}-wal`, `${path}-shm`]) if (existsSync(file)) chmodSync(file, 0o600);
 }
