@@ -10,6 +10,7 @@ import { ConsoleModule } from './console/console.module';
 import { DatabaseModule } from './database/database.module';
 import { MerchantApiModule } from './merchant-api/merchant-api.module';
 import { NotificationsModule } from './notifications/notifications.module';
+import { OperatorsModule } from './operators/operators.module';
 import { OpsModule } from './ops/ops.module';
 
 export interface AppModuleOptions {
@@ -26,6 +27,7 @@ export class AppModule {
         CommonModule.forRoot(options.clock),
         DatabaseModule,
         OpsModule,
+        OperatorsModule,
         OutboundModule,
         NotificationsModule,
         MerchantApiModule,

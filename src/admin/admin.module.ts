@@ -5,8 +5,11 @@ import { DeliveryListService } from './deliveries/delivery-list.service';
 import { CallbackEndpointsController } from './endpoints/callback-endpoints.controller';
 import { GatewayKeyController } from './gateway/gateway-key.controller';
 import { AdminBodyGuard } from './http/admin-body.guard';
-import { AdminTokenGuard } from './http/admin-token.guard';
+import { AdminAccessGuard } from './http/admin-access.guard';
+import { AdminAuditInterceptor } from './http/admin-audit.interceptor';
+import { AdminGate } from './http/admin-gate';
 import { MerchantsController } from './merchants/merchants.controller';
+import { AuditController, OperatorsController } from './operators/operators.controller';
 import { DeliveryReadRepository } from './read-models/delivery.read-repository';
 import { TokenTimelineRepository } from './read-models/token-timeline.repository';
 import { SubMerchantsController } from './sub-merchants/sub-merchants.controller';
@@ -23,9 +26,11 @@ import { TokensController } from './tokens/tokens.controller';
     TokensController,
     DeliveryListController,
     GatewayKeyController,
+    OperatorsController,
+    AuditController,
   ],
   // Admin controllers in other modules (e.g. the callbacks module's delivery actions) need not import this
-  // module: @AdminController brings the guards, pipe and filter, which depend on global providers only.
-  providers: [AdminTokenGuard, AdminBodyGuard, TokenTimelineRepository, DeliveryReadRepository, TokenLookupService, DeliveryListService],
+  // module: @AdminController brings the guards, interceptor, pipe and filter, which depend on global providers only.
+  providers: [AdminGate, AdminAccessGuard, AdminAuditInterceptor, AdminBodyGuard, TokenTimelineRepository, DeliveryReadRepository, TokenLookupService, DeliveryListService],
 })
 export class AdminModule {}

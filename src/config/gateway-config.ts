@@ -17,6 +17,8 @@ export interface GatewayConfig {
   readonly tokenEncryption: TokenEncryptionConfig;
   /** Accepted clock skew of signed request times, both ways. Default 300 s. */
   readonly signatureSkewMs: number;
+  /** Failed operator log-ins from one address before it is locked out for 1 s, 2 s, 4 s ... Default 5. */
+  readonly authFailuresBeforeLockout: number;
   readonly logLevel: string;
   readonly cancelToken: CancelTokenConfig;
   readonly callbacks: CallbacksConfig;
@@ -31,6 +33,12 @@ export interface HttpConfig {
   readonly bodyLimitBytes: number;
   /** How long SIGTERM waits for in-flight work before closing anyway. Default 10 s. */
   readonly shutdownTimeoutMs: number;
+  /**
+   * Addresses or CIDRs of the proxies in front (load balancers) whose
+   * X-Forwarded-For names the client: what log-in throttles, audit rows and
+   * logs see as the client address. Default none: the socket's peer.
+   */
+  readonly trustProxy: readonly string[];
 }
 
 export type DatabaseConfig =

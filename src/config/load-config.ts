@@ -47,7 +47,9 @@ export function loadConfig(env: Environment, cwd = process.cwd()): GatewayConfig
     port,
     bodyLimitBytes: int(p, 'HTTP_BODY_LIMIT_BYTES', value('HTTP_BODY_LIMIT_BYTES'), 1024 * 1024, 1024, 64 * 1024 * 1024),
     shutdownTimeoutMs: int(p, 'SHUTDOWN_TIMEOUT_MS', value('SHUTDOWN_TIMEOUT_MS'), 10_000, 0, 600_000),
+    trustProxy: cidrList(p, 'TRUST_PROXY', value('TRUST_PROXY') ?? ''),
   };
+  const authFailuresBeforeLockout = int(p, 'AUTH_FAILURES_BEFORE_LOCKOUT', value('AUTH_FAILURES_BEFORE_LOCKOUT'), 5, 1, 1_000_000);
   const database = parseDatabase(p, value('DATABASE_URL'), value('DATABASE_POOL_SIZE'), value('SQLITE_CACHE_MB'), dataDir, production);
 
   const migrateOnStart = bool(p, 'DATABASE_MIGRATE_ON_START', value('DATABASE_MIGRATE_ON_START'), false);
@@ -127,6 +129,7 @@ export function loadConfig(env: Environment, cwd = process.cwd()): GatewayConfig
       lookupKey: Buffer.from(hkdfSync('sha256', lookupKey!, Buffer.alloc(0), 'acqp-gateway token lookup', 32)),
     },
     signatureSkewMs: skewSeconds * 1000,
+    authFailuresBeforeLockout,
     logLevel,
     cancelToken,
     callbacks,
@@ -311,4 +314,12 @@ function parseEncryptionKey(p: Problems, name: string, raw: string): EncryptionK
   }
   const key = HEX_32.test(raw) ? Buffer.from(raw, 'hex') : Buffer.from(raw, 'base64');
   return { id: createHash('sha256').update(key).digest('hex').slice(0, 8), key };
+}
+
+/** A comma-separated list of IP addresses or CIDRs (a bare address is a /32 or /128). */
+function cidrList(p: Problems, name: string, raw: string): string[] {
+  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const bad = items.find((c) => parseCidr(c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`) === null);
+  if (bad !== undefined) p.add(name, `has ${bad}, not an IP address or a CIDR such as 10.0.0.0/8`);
+  return items;
 }

@@ -22,18 +22,18 @@ export class ConsoleController {
   }
 
   @Get('login')
-  loginForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
-    this.send(reply, this.pages.loginForm(req));
+  async loginForm(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    this.send(reply, await this.pages.loginForm(req));
   }
 
   @Post('login')
-  logIn(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
-    this.send(reply, this.pages.logIn(req));
+  async logIn(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    this.send(reply, await this.pages.logIn(req));
   }
 
   @Post('logout')
-  logOut(@Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
-    this.send(reply, this.pages.logOut(req));
+  async logOut(@Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    this.send(reply, await this.pages.logOut(req));
   }
 
   @Get('assets/:name')
@@ -48,8 +48,8 @@ export class ConsoleController {
   }
 
   @Get(':page')
-  page(@Param('page') page: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): void {
-    this.send(reply, this.pages.page(page, req));
+  async page(@Param('page') page: string, @Req() req: FastifyRequest, @Res() reply: FastifyReply): Promise<void> {
+    this.send(reply, await this.pages.page(page, req));
   }
 
   private send(reply: FastifyReply, answer: ConsoleAnswer): void {
@@ -62,6 +62,6 @@ export class ConsoleController {
       void reply.status(answer.status).header('cache-control', 'no-store').send();
       return;
     }
-    void reply.status(answer.status).headers(HTML_HEADERS).send(answer.html);
+    void reply.status(answer.status).headers({ ...HTML_HEADERS, ...answer.headers }).send(answer.html);
   }
 }

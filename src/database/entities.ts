@@ -8,6 +8,7 @@ import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
 import { MerchantEntity } from '../merchants/merchant.entity';
 import { SubMerchantEntity } from '../merchants/sub-merchant.entity';
 import { NotificationEntity } from '../notifications/notification.entity';
+import { AuditEventEntity, AuthThrottleEntity, ConsoleSessionEntity, OperatorEntity } from '../operators/operator.entity';
 
 /** Every TypeORM entity, listed explicitly (no globs: compiled and test code must see the same set). */
 export const ENTITIES: Function[] = [
@@ -23,4 +24,8 @@ export const ENTITIES: Function[] = [
   CancelTokenJobEntity,
   CancelTokenAttemptEntity,
   MerchantRequestEntity,
+  OperatorEntity,
+  ConsoleSessionEntity,
+  AuthThrottleEntity,
+  AuditEventEntity,
 ];

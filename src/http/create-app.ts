@@ -7,6 +7,7 @@ import { LogController } from 'fastify';
 import type { Logger } from 'pino';
 import { AlipayPlusSimulator } from '../alipayplus/simulator/alipayplus.simulator';
 import { SANDBOX_SIMULATOR_PREFIX } from '../alipayplus/simulator/sandbox-simulator.module';
+import { AdminGate } from '../admin/http/admin-gate';
 import { AppModule } from '../app.module';
 import type { Clock } from '../common/clock';
 import { AppLogger } from '../common/logging/app-logger';
@@ -35,6 +36,8 @@ export async function createApp(config: GatewayConfig, options: CreateAppOptions
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     return503OnClosing: true,
+    // req.ip is the client behind the configured proxies only; anyone can write X-Forwarded-For.
+    trustProxy: config.http.trustProxy.length > 0 ? [...config.http.trustProxy] : false,
     // Absolute-form targets (the Antom Python SDK's) routed and verified by their path: see originForm.
     rewriteUrl: (req: IncomingMessage) => originForm(req.url ?? '/'),
     // Alipay+ and the cancelToken client reuse connections; keep them open a little longer than they do.
@@ -54,6 +57,8 @@ export async function createApp(config: GatewayConfig, options: CreateAppOptions
     reply.header('x-request-id', req.id);
     done();
   });
+  // Operator API authentication, before routing answers and before any body is read.
+  fastify.addHook('onRequest', app.get(AdminGate).onRequest);
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
     metrics.httpDuration.observe(

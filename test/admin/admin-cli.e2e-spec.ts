@@ -109,6 +109,24 @@ describe(`admin CLI on ${testEngine()}`, () => {
     expect(missing.stderr).toContain('no field nope');
   });
 
+  it('creates, lists and revokes named operator tokens; the token is printed once and then works; the audit trail names who', async () => {
+    const name = unique('cli-').toLowerCase();
+    const created = await cli(['operators:create', '--name', name, '--role', 'admin']);
+    expect(created.code).toBe(0);
+    expect(created.json.token).toMatch(/^acqp_op_/);
+    const token = created.json.token as string;
+    expect((await cli(['operators:me'], { ADMIN_API_TOKEN: token })).json).toEqual({ id: created.json.operator.id, name, role: 'admin' });
+    await cli(['merchants:create', '--reference-merchant-id', unique('2188'), '--name', 'By Op', '--client-id', unique('CLI_')], { ADMIN_API_TOKEN: token });
+    const audit = await cli(['audit:list', '--actor', name]);
+    expect(audit.json.items.map((e: any) => [e.actor, e.action, e.status])).toEqual([[name, 'POST /admin/v1/merchants', 201]]);
+    expect((await cli(['operators:list'])).stdout).not.toContain(token);
+
+    expect((await cli(['operators:revoke', '--id', created.json.operator.id])).json.status).toBe('REVOKED');
+    const after = await cli(['operators:me'], { ADMIN_API_TOKEN: token });
+    expect(after.code).toBe(1);
+    expect(after.stderr).toContain('401 UNAUTHORIZED');
+  });
+
   it("exits 1 with the API's error message when the API refuses", async () => {
     const reference = unique('2188');
     await cli(['merchants:create', '--reference-merchant-id', reference, '--name', 'x', '--client-id', unique('CLI_')]);

@@ -62,7 +62,7 @@ describe(`console session on ${testEngine()}`, () => {
     const wrong = await postForm('/console/login', { token: `${TEST_ADMIN_TOKEN}x` });
     expect(wrong.status).toBe(401);
     expect(wrong.headers.get('set-cookie')).toBeNull();
-    expect(await wrong.text()).toContain('That is not the admin API token.');
+    expect(await wrong.text()).toContain('That is not an operator token.');
     expect((await postForm('/console/login', {})).status).toBe(401);
 
     const crossSite = await postForm('/console/login', { token: TEST_ADMIN_TOKEN }, { origin: 'https://evil.example' });

@@ -99,7 +99,7 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
 
     await page.fill('#token', 'not-the-admin-token-at-all-0000');
     await page.press('#token', 'Enter');
-    await expect(page.locator('#login-error').textContent()).resolves.toBe('That is not the admin API token.');
+    await expect(page.locator('#login-error').textContent()).resolves.toBe('That is not an operator token.');
     expect(await context.cookies()).toEqual([]);
 
     await page.fill('#token', TEST_ADMIN_TOKEN);
@@ -111,6 +111,7 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
     expect(cookies[0]!.expires).toBeGreaterThan(Date.now() / 1000 + 7.9 * 3600);
     expect(await page.evaluate(() => document.cookie)).toBe('');
     expect(await page.content()).not.toContain(TEST_ADMIN_TOKEN);
+    expect(await page.textContent('#signed-in-as')).toBe('Signed in as bootstrap (admin)');
   });
 
   it('reaches every page by keyboard: skip link first, then the navigation', async () => {
@@ -125,6 +126,7 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
       ['Tokens', '/console/tokens', 'Token look-up'],
       ['Deliveries', '/console/deliveries', 'Callback deliveries'],
       ['Health and charts', '/console/health', 'Health and charts'],
+      ['Audit trail', '/console/audit', 'Audit trail'],
       ['Merchants', '/console/merchants', 'Merchants'],
     ] as const) {
       await page.evaluate(() => document.activeElement?.blur());
@@ -134,7 +136,7 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
       expect(await page.getAttribute(`nav a[href="${path}"]`, 'aria-current')).toBe('page');
     }
     // Every form control on every page has a label.
-    for (const path of ['/console/merchants', '/console/tokens', '/console/deliveries', '/console/health']) {
+    for (const path of ['/console/merchants', '/console/tokens', '/console/deliveries', '/console/health', '/console/audit']) {
       await page.goto(url(path));
       const unlabeled = await page.evaluate(() =>
         [...document.querySelectorAll('input:not([type=hidden]), select, textarea')]
@@ -280,6 +282,17 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
     expect(await row.locator('td:nth-child(6)').textContent()).toContain('HTTP_STATUS, HTTP 500');
     expect(await page.locator('#endpoint-health-table tbody tr').first().textContent()).toContain('DISABLED');
     await shot('health.png');
+  });
+
+  it('lists every operator write in the audit trail, newest first, with who made it and from where', async () => {
+    await logIn();
+    await page.goto(url('/console/audit'));
+    const row = page.locator('#audit-table tbody tr', { hasText: 'POST /admin/v1/merchants' }).first();
+    await row.waitFor();
+    expect(await row.textContent()).toContain('bootstrap');
+    expect(await row.textContent()).toContain('201');
+    await page.locator('#audit-table tbody tr', { hasText: 'console.login' }).first().waitFor();
+    await shot('audit.png');
   });
 
   it('logs out: the cookie is gone and the pages send the operator back to log in', async () => {

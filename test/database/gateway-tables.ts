@@ -1,4 +1,4 @@
-/** The gateway's tables, in the order the first migration makes them. */
+/** The gateway's tables, in the order the migrations make them. */
 export const GATEWAY_TABLES = [
   'merchants',
   'sub_merchants',
@@ -12,4 +12,8 @@ export const GATEWAY_TABLES = [
   'cancel_token_jobs',
   'cancel_token_attempts',
   'merchant_requests',
+  'operators',
+  'console_sessions',
+  'auth_throttles',
+  'audit_events',
 ];

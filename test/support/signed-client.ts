@@ -33,11 +33,12 @@ export const acqpTestPublicKey = createPublicKey(TEST_KEYS.acqpPublic);
 export async function postSigned(
   baseUrl: string,
   path: string,
-  body: string | object,
+  body: string | Buffer | object,
   call: SignedCall = {},
   verifyWith: KeyObject = acqpTestPublicKey,
 ): Promise<SignedAnswer> {
-  const raw = typeof body === 'string' ? body : JSON.stringify(body);
+  // A Buffer goes out byte for byte (e.g. bytes that are not UTF-8), signed as it is.
+  const raw = typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body);
   const clientId = call.clientId ?? TEST_CLIENT_ID;
   const time = call.requestTime ?? new Date().toISOString();
   const signature = signMessage({ method: 'POST', path, clientId, time, body: raw }, call.privateKey ?? alipayPlusTestKey);

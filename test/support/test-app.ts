@@ -46,12 +46,20 @@ export function testEnvironment(db: TestDatabase, overrides: Record<string, stri
 
 /** Starts the real gateway in-process on a real port against a real database. */
 export async function startTestApp(
-  options: { env?: Record<string, string | undefined>; db?: TestDatabase; clock?: Clock } = {},
+  options: {
+    env?: Record<string, string | undefined>;
+    db?: TestDatabase;
+    clock?: Clock;
+    /** Collects the gateway's JSON log lines (at LOG_LEVEL, `info` unless the env says otherwise). */
+    logLines?: string[];
+  } = {},
 ): Promise<TestApp> {
   const db = options.db ?? (await createTestDatabase());
   const dataDir = mkdtempSync(join(tmpdir(), 'acqp-data-'));
-  const config = loadConfig(testEnvironment(db, { DATA_DIR: dataDir, ...options.env }));
-  const app = await createApp(config, { logger: createRootLogger(config.logLevel), clock: options.clock });
+  const lines = options.logLines;
+  const config = loadConfig(testEnvironment(db, { DATA_DIR: dataDir, ...(lines ? { LOG_LEVEL: 'info' } : {}), ...options.env }));
+  const destination = lines ? { write: (line: string) => void lines.push(line.trimEnd()) } : undefined;
+  const app = await createApp(config, { logger: createRootLogger(config.logLevel, destination), clock: options.clock });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.getHttpServer().address();
   const port = typeof address === 'object' && address ? address.port : 0;

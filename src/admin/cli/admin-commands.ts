@@ -138,6 +138,21 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary: "send again every failed delivery of an endpoint since a time (ISO 8601)",
     flags: { id, since: body('string', true) },
   },
+  'operators:create': {
+    method: 'POST',
+    path: '/admin/v1/operators',
+    summary: 'create a named operator token (prints the token once: store it now)',
+    flags: { name: body('string', true), role: body('string', true) },
+  },
+  'operators:list': { method: 'GET', path: '/admin/v1/operators', summary: 'operators, newest first (never their tokens)', flags: page },
+  'operators:revoke': { method: 'POST', path: '/admin/v1/operators/:id/revoke', summary: "revoke an operator's token at once", flags: { id } },
+  'operators:me': { method: 'GET', path: '/admin/v1/operators/me', summary: 'who the token in use is', flags: {} },
+  'audit:list': {
+    method: 'GET',
+    path: '/admin/v1/audit',
+    summary: 'the audit trail of operator writes, newest first',
+    flags: Object.fromEntries(['actor', 'since', 'until', 'limit', 'cursor'].map((f) => [f, { kind: f === 'limit' ? 'number' : 'string', to: 'query' } as Flag])),
+  },
   'gateway:public-key': {
     method: 'GET',
     path: '/admin/v1/gateway/public-key',

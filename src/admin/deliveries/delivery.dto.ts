@@ -1,12 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
-import { IsISO8601, IsString, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsISO8601, IsString, MaxLength } from 'class-validator';
+import { DELIVERY_STATUSES } from '../../callbacks/delivery.entity';
 import { Omittable } from '../http/dto-rules';
 import { PageQuery } from '../http/page.dto';
 
 export class DeliveryListQuery extends PageQuery {
-  @ApiPropertyOptional({ example: 'FAILED', description: 'A delivery status, e.g. PENDING, LEASED, DELIVERED, FAILED.' })
+  @ApiPropertyOptional({ enum: DELIVERY_STATUSES })
   @Omittable()
-  @Matches(/^[A-Z_]{1,16}$/, { message: 'must be a delivery status such as PENDING or FAILED' })
+  @IsIn(DELIVERY_STATUSES, { message: `must be one of ${DELIVERY_STATUSES.join(', ')}` })
   status?: string;
 
   @ApiPropertyOptional({ format: 'uuid' })

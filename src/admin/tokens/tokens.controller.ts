@@ -1,5 +1,6 @@
 import { Body, Get, HttpCode, Param, Post, Query } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
+import { AdminRead } from '../http/admin-access.guard';
 import { AdminController } from '../http/admin-controller.decorator';
 import { AdminErrorResponse } from '../http/admin-error.response';
 import { TokenListQuery, TokenLookupDto } from './token.dto';
@@ -12,6 +13,7 @@ export class TokensController {
 
   @Post('lookup')
   @HttpCode(200)
+  @AdminRead()
   @ApiOperation({
     summary: 'Look a token up by its value (preferred: the token stays out of URLs and access logs)',
     description: 'Answers the token masked, its state, merchant, customer and wallet, and its timeline.',

@@ -4,7 +4,7 @@ import { GATEWAY_CONFIG } from '../../config/config.module';
 import type { EncryptionKey, GatewayConfig, TokenEncryptionConfig } from '../../config/gateway-config';
 
 /** What a look-up hash is of; part of the HMAC input so equal values of different kinds never collide. */
-export type SecretKind = 'access-token' | 'auth-code' | 'refresh-token' | 'endpoint-secret';
+export type SecretKind = 'access-token' | 'auth-code' | 'refresh-token' | 'endpoint-secret' | 'operator-token' | 'console-session' | 'console-csrf';
 
 /**
  * Tokens and auth codes at rest: AES-256-GCM under the current key, with the

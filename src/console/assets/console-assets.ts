@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { AUDIT_SCRIPT } from './audit.script';
 import { CONSOLE_CSS } from './console.style';
 import { CORE_SCRIPT } from './core.script';
 import { DELIVERIES_SCRIPT } from './deliveries.script';
@@ -26,6 +27,7 @@ const SOURCES: Record<string, [string, string]> = {
   'tokens.js': [TOKENS_SCRIPT, JS],
   'deliveries.js': [DELIVERIES_SCRIPT, JS],
   'health.js': [HEALTH_SCRIPT, JS],
+  'audit.js': [AUDIT_SCRIPT, JS],
 };
 
 export const CONSOLE_ASSETS: ReadonlyMap<string, ConsoleAsset> = new Map(

@@ -30,7 +30,8 @@ main:focus-visible { outline: 3px solid var(--focus); }
 .top nav a { display: inline-block; padding: 0.35rem 0.7rem; border-radius: 6px; color: #dbe7ff; text-decoration: none; }
 .top nav a:hover { background: #1d3350; }
 .top nav a[aria-current="page"] { background: #fff; color: #0d1b2a; font-weight: 600; }
-.top .logout { margin-left: auto; }
+.top .who { margin: 0 0 0 auto; color: #dbe7ff; }
+.top .logout { margin-left: 0; }
 
 main { max-width: 1200px; margin: 0 auto; padding: 1rem 1.25rem 3rem; }
 main.narrow { max-width: 34rem; }

@@ -1,13 +1,15 @@
+import type { Operator } from '../../operators/operator';
 import { assetUrl } from '../assets/console-assets';
 import { esc } from './html';
 
-export type ConsolePage = 'merchants' | 'tokens' | 'deliveries' | 'health';
+export type ConsolePage = 'merchants' | 'tokens' | 'deliveries' | 'health' | 'audit';
 
 export const CONSOLE_PAGES: ReadonlyArray<{ page: ConsolePage; label: string }> = [
   { page: 'merchants', label: 'Merchants' },
   { page: 'tokens', label: 'Tokens' },
   { page: 'deliveries', label: 'Deliveries' },
   { page: 'health', label: 'Health and charts' },
+  { page: 'audit', label: 'Audit trail' },
 ];
 
 export function isConsolePage(name: string): name is ConsolePage {
@@ -26,7 +28,7 @@ ${extra}</head>`;
 }
 
 /** The shell of a signed-in page: skip link, navigation, live regions, the page's markup, its scripts. */
-export function layout(page: ConsolePage, title: string, csrfToken: string, main: string): string {
+export function layout(page: ConsolePage, title: string, csrfToken: string, operator: Operator, main: string): string {
   const nav = CONSOLE_PAGES.map(
     (p) => `<li><a href="/console/${p.page}"${p.page === page ? ' aria-current="page"' : ''}>${esc(p.label)}</a></li>`,
   ).join('');
@@ -38,6 +40,7 @@ export function layout(page: ConsolePage, title: string, csrfToken: string, main
   <nav aria-label="Console">
     <ul>${nav}</ul>
   </nav>
+  <p class="who" id="signed-in-as">Signed in as <strong>${esc(operator.name)}</strong> (${esc(operator.role)})</p>
   <form id="logout-form" class="logout" method="post" action="/console/logout">
     <input type="hidden" name="csrf" value="${esc(csrfToken)}">
     <button type="submit">Log out</button>
@@ -67,9 +70,9 @@ export function loginPage(error?: string): string {
 <h1>Log in</h1>
 ${problem}
 <form method="post" action="/console/login" class="card">
-  <p>Sign in with the gateway's admin API token (<code>ADMIN_API_TOKEN</code>). It is checked once and never stored in the browser: the session cookie is a random id that expires after 8 hours.</p>
+  <p>Sign in with your operator token (made with <code>npm run admin -- operators:create</code>), or the gateway's bootstrap <code>ADMIN_API_TOKEN</code>. It is checked once and never stored in the browser: the session cookie is a random id that expires after 8 hours.</p>
   <div class="field">
-    <label for="token">Admin API token</label>
+    <label for="token">Operator token</label>
     <input id="token" name="token" type="password" autocomplete="current-password" required maxlength="512"${error ? ' aria-describedby="login-error" aria-invalid="true"' : ''} autofocus>
   </div>
   <button type="submit" class="primary">Log in</button>

@@ -10,6 +10,7 @@ export const PAGE_TITLES: Record<ConsolePage, string> = {
   tokens: 'Token look-up',
   deliveries: 'Callback deliveries',
   health: 'Health and charts',
+  audit: 'Audit trail',
 };
 
 const field = (id: string, label: string, input: string, hint?: string) =>
@@ -213,4 +214,29 @@ const health = `
 </section>
 `;
 
-export const PAGE_BODIES: Record<ConsolePage, string> = { merchants, tokens, deliveries, health };
+const audit = `
+<section aria-labelledby="audit-filter-h">
+  <h2 id="audit-filter-h">Filter</h2>
+  <form id="audit-filter" class="card filters" method="get" action="/console/audit">
+    ${field('a-actor', 'Operator', '<input id="a-actor" name="actor" maxlength="64" autocomplete="off">', 'An operator name; bootstrap is ADMIN_API_TOKEN.')}
+    ${field('a-since', 'From (your time zone)', '<input id="a-since" name="since" type="datetime-local" step="1">')}
+    ${field('a-until', 'Before (your time zone)', '<input id="a-until" name="until" type="datetime-local" step="1">')}
+    <div class="actions"><button type="submit" class="primary">Apply filters</button> <a href="/console/audit">Clear filters</a></div>
+  </form>
+</section>
+
+<section aria-labelledby="audit-h">
+  <h2 id="audit-h">Operator actions, newest first</h2>
+  <p class="hint">Every change made through the admin API or this console, and every console log-in and log-out: append-only.</p>
+  <div class="table-wrap">
+  <table id="audit-table">
+    <thead><tr><th scope="col">When</th><th scope="col">Operator</th><th scope="col">Action</th><th scope="col">Object</th><th scope="col">Status</th><th scope="col">From</th></tr></thead>
+    <tbody></tbody>
+  </table>
+  </div>
+  <p id="audit-empty" hidden>No operator action matches these filters.</p>
+  <button type="button" id="audit-more" hidden>Load more actions</button>
+</section>
+`;
+
+export const PAGE_BODIES: Record<ConsolePage, string> = { merchants, tokens, deliveries, health, audit };

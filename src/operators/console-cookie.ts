@@ -1,5 +1,5 @@
 import type { FastifyRequest } from 'fastify';
-import type { GatewayConfig } from '../../config/gateway-config';
+import type { GatewayConfig } from '../config/gateway-config';
 
 /**
  * The session cookie: HttpOnly (scripts never see it), SameSite=Strict (no
