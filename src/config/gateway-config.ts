@@ -29,8 +29,14 @@ export interface GatewayConfig {
 export interface HttpConfig {
   readonly host: string;
   readonly port: number;
-  /** Largest request body accepted; larger bodies get 413. Default 1 MiB. */
+  /** Largest request body accepted; larger bodies get 413. Default 128 KiB. */
   readonly bodyLimitBytes: number;
+  /**
+   * A request must have arrived whole this long after it started (its
+   * headers within a third of it), or it gets 408 and its connection is
+   * closed: a slow sender holds a connection this long at most. Default 30 s.
+   */
+  readonly requestTimeoutMs: number;
   /** How long SIGTERM waits for in-flight work before closing anyway. Default 10 s. */
   readonly shutdownTimeoutMs: number;
   /**

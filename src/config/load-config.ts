@@ -45,7 +45,10 @@ export function loadConfig(env: Environment, cwd = process.cwd()): GatewayConfig
   const http = {
     host: value('HOST') ?? '0.0.0.0',
     port,
-    bodyLimitBytes: int(p, 'HTTP_BODY_LIMIT_BYTES', value('HTTP_BODY_LIMIT_BYTES'), 1024 * 1024, 1024, 64 * 1024 * 1024),
+    // The largest legitimate body (a revoke with 20,000 characters of passThroughInfo) is under 100 KiB.
+    bodyLimitBytes: int(p, 'HTTP_BODY_LIMIT_BYTES', value('HTTP_BODY_LIMIT_BYTES'), 128 * 1024, 1024, 64 * 1024 * 1024),
+    // Alipay+ gives up after 5 s; a request still arriving after 30 s is a slow sender holding a connection.
+    requestTimeoutMs: int(p, 'HTTP_REQUEST_TIMEOUT_MS', value('HTTP_REQUEST_TIMEOUT_MS'), 30_000, 1_000, 600_000),
     shutdownTimeoutMs: int(p, 'SHUTDOWN_TIMEOUT_MS', value('SHUTDOWN_TIMEOUT_MS'), 10_000, 0, 600_000),
     trustProxy: cidrList(p, 'TRUST_PROXY', value('TRUST_PROXY') ?? ''),
   };

@@ -15,8 +15,12 @@ import { createRootLogger } from '../common/logging/logger';
 import { RequestContext } from '../common/request-context';
 import type { GatewayConfig } from '../config/gateway-config';
 import { MetricsService } from '../ops/metrics.service';
+import { gatewayServerFactory } from './http-server';
 import { installRawBodyParsers } from './raw-body';
 import { originForm } from './request-target';
+
+/** Alipay+ and the cancelToken client reuse connections; keep them open a little longer than they do. */
+const KEEP_ALIVE_TIMEOUT_MS = 65_000;
 
 export interface CreateAppOptions {
   /** Defaults to a pino logger on stdout at the configured level. */
@@ -28,6 +32,7 @@ export interface CreateAppOptions {
 /** Builds the gateway: Fastify, raw bodies, request ids, metrics, OpenAPI. Does not listen. */
 export async function createApp(config: GatewayConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const log = options.logger ?? createRootLogger(config.logLevel);
+  let oversized: ((method: string) => void) | undefined;
   const adapter = new FastifyAdapter({
     loggerInstance: log,
     // Fastify's per-request lines are replaced by one onResponse line below (debug; warn on 5xx).
@@ -40,8 +45,13 @@ export async function createApp(config: GatewayConfig, options: CreateAppOptions
     trustProxy: config.http.trustProxy.length > 0 ? [...config.http.trustProxy] : false,
     // Absolute-form targets (the Antom Python SDK's) routed and verified by their path: see originForm.
     rewriteUrl: (req: IncomingMessage) => originForm(req.url ?? '/'),
-    // Alipay+ and the cancelToken client reuse connections; keep them open a little longer than they do.
-    keepAliveTimeout: 65_000,
+    keepAliveTimeout: KEEP_ALIVE_TIMEOUT_MS,
+    serverFactory: gatewayServerFactory({
+      bodyLimitBytes: config.http.bodyLimitBytes,
+      requestTimeoutMs: config.http.requestTimeoutMs,
+      keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
+      onOversized: (method) => oversized?.(method),
+    }),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock }), adapter, {
     bodyParser: false,
@@ -50,13 +60,15 @@ export async function createApp(config: GatewayConfig, options: CreateAppOptions
   });
 
   const fastify = app.getHttpAdapter().getInstance();
-  installRawBodyParsers(fastify);
   const metrics = app.get(MetricsService);
+  // Refused by the server under Fastify, before routing: counted as unrouted 413s.
+  oversized = (method) => metrics.httpDuration.observe({ method, route: 'unmatched', status_code: '413' }, 0);
   fastify.addHook('onRequest', (req, reply, done) => {
     RequestContext.enter({ requestId: String(req.id), log: req.log as unknown as Logger });
     reply.header('x-request-id', req.id);
     done();
   });
+  installRawBodyParsers(fastify);
   // Operator API authentication, before routing answers and before any body is read.
   fastify.addHook('onRequest', app.get(AdminGate).onRequest);
   fastify.addHook('onResponse', (req, reply, done) => {

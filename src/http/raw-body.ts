@@ -22,7 +22,9 @@ const NEUTRAL_CONTENT_TYPE = 'application/octet-stream';
  * The declared Content-Type is kept aside and Fastify is shown a neutral one:
  * a missing or malformed type (`""`, `;`, `json`) would otherwise get
  * Fastify's bare 415, where protocol routes owe a signed answer and admin
- * routes their error envelope. Bodies over the limit still get Fastify's 413.
+ * routes their error envelope. A body over the limit gets 413: from the server
+ * under Fastify when its Content-Length says so (gatewayServerFactory), else
+ * from Fastify once the limit is reached while reading.
  */
 export function installRawBodyParsers(fastify: FastifyInstance): void {
   fastify.removeAllContentTypeParsers();

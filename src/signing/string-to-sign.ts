@@ -24,7 +24,7 @@ export interface SignedMessage {
  * verification.
  */
 export function buildStringToSign(m: SignedMessage): Buffer {
-  const head = `${m.method} ${m.path}\n${m.clientId}.${m.time}.`;
+  const head = stringToSignHead(m);
   if (typeof m.body === 'string') return Buffer.from(head + m.body, 'utf8');
   // One allocation and one copy, instead of Buffer.concat's array and second pass.
   const headLength = Buffer.byteLength(head, 'utf8');
@@ -32,4 +32,9 @@ export function buildStringToSign(m: SignedMessage): Buffer {
   out.write(head, 0, headLength, 'utf8');
   m.body.copy(out, headLength);
   return out;
+}
+
+/** What comes before the body in the string to sign: `<METHOD> <Request-URI>\n<Client-Id>.<time>.` */
+export function stringToSignHead(m: Omit<SignedMessage, 'body'>): string {
+  return `${m.method} ${m.path}\n${m.clientId}.${m.time}.`;
 }
