@@ -1,8 +1,6 @@
-import { request } from 'node:http';
 import { connect } from 'node:net';
-import { signMessage } from '../../src/signing';
 import { seedMerchant, type TestMerchant } from '../support/merchants';
-import { acqpTestPublicKey, readSignedAnswer } from '../support/signed-client';
+import { postSignedRaw } from '../support/signed-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testEngine } from '../support/test-database';
 
@@ -99,34 +97,7 @@ describe(`security: a body over the limit is refused on its headers, on ${testEn
   });
 
   /** A merchant-signed query on a connection of its own (no keep-alive), with a 5 s deadline. */
-  function signedOnNewConnection(body: Buffer) {
-    const time = new Date().toISOString();
-    const signature = signMessage({ method: 'POST', path: QUERY, clientId: merchant.clientId, time, body }, merchant.privateKey);
-    return new Promise<Awaited<ReturnType<typeof readSignedAnswer>>>((resolve, reject) => {
-      const req = request(`${sut.baseUrl}${QUERY}`, {
-        method: 'POST',
-        agent: false,
-        timeout: 5_000,
-        headers: {
-          'Content-Type': 'application/json; charset=UTF-8',
-          'Client-Id': merchant.clientId,
-          'Request-Time': time,
-          Signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(signature)}`,
-        },
-      });
-      req.on('timeout', () => req.destroy(new Error('no answer in 5 s: was the body read?')));
-      req.on('error', reject);
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const headers = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)]) as Array<[string, string]>);
-          void readSignedAnswer(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers }), QUERY, acqpTestPublicKey).then(resolve, reject);
-        });
-      });
-      req.end(body);
-    });
-  }
+  const signedOnNewConnection = (body: Buffer) => postSignedRaw(sut.baseUrl, QUERY, body, merchant);
 });
 
 /**

@@ -1,12 +1,10 @@
-import { request } from 'node:http';
 import { DataSource } from 'typeorm';
 import { AuthorizationEntity } from '../../src/authorizations/authorization.entity';
 import { TokenVault } from '../../src/common/crypto/token-vault';
-import { signMessage } from '../../src/signing';
 import { TEST_CLIENT_ID } from '../support/fixtures';
 import { seedMerchant, type TestMerchant } from '../support/merchants';
 import { notificationSet } from '../support/notifications';
-import { alipayPlusTestKey, postSigned, readSignedAnswer, acqpTestPublicKey } from '../support/signed-client';
+import { alipayPlusTestKey, postSigned, postSignedRaw } from '../support/signed-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testEngine } from '../support/test-database';
 
@@ -31,28 +29,6 @@ describe(`security: protocol routes read exactly one thing, and always answer si
   const tokenStatus = async (token: string) =>
     (await sut.app.get(DataSource).manager.findOneByOrFail(AuthorizationEntity, { accessTokenHash: sut.app.get(TokenVault).lookupHash('access-token', token) })).status;
 
-  /** A correctly signed request with any Content-Type header, even one fetch would refuse to send. */
-  function signedWithContentType(path: string, body: Buffer, contentType: string, signer: { clientId: string; key: typeof alipayPlusTestKey }) {
-    const time = new Date().toISOString();
-    const signature = signMessage({ method: 'POST', path, clientId: signer.clientId, time, body }, signer.key);
-    return new Promise<{ status: number; json: any; signatureValid: boolean }>((resolve, reject) => {
-      const req = request(`${sut.baseUrl}${path}`, {
-        method: 'POST',
-        headers: { 'Client-Id': signer.clientId, 'Request-Time': time, Signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(signature)}`, 'Content-Type': contentType },
-      });
-      req.on('error', reject);
-      req.on('response', (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => {
-          const headers = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)]) as Array<[string, string]>);
-          void readSignedAnswer(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers }), path, acqpTestPublicKey).then(resolve, reject);
-        });
-      });
-      req.end(body);
-    });
-  }
-
   describe('finding 5: a malformed Content-Type gets a signed answer, not a bare 415', () => {
     let merchant: TestMerchant;
     beforeAll(async () => {
@@ -61,9 +37,9 @@ describe(`security: protocol routes read exactly one thing, and always answer si
 
     it.each(['', ';', 'json', 'application/json,', 'text/plain'])('Content-Type %j', async (contentType) => {
       const body = Buffer.from(JSON.stringify(notificationSet().tokenCanceled('PSP')));
-      const aps = await signedWithContentType(AUTH_NOTIFY, body, contentType, { clientId: TEST_CLIENT_ID, key: alipayPlusTestKey });
+      const aps = await postSignedRaw(sut.baseUrl, AUTH_NOTIFY, body, { clientId: TEST_CLIENT_ID, privateKey: alipayPlusTestKey }, { contentType });
       expect(aps).toMatchObject({ status: 200, signatureValid: true, json: { result: { resultStatus: 'F', resultCode: 'MEDIA_TYPE_NOT_ACCEPTABLE' } } });
-      const ams = await signedWithContentType(QUERY, Buffer.from('{"accessToken":"X"}'), contentType, { clientId: merchant.clientId, key: merchant.privateKey });
+      const ams = await postSignedRaw(sut.baseUrl, QUERY, Buffer.from('{"accessToken":"X"}'), { clientId: merchant.clientId, privateKey: merchant.privateKey }, { contentType });
       expect(ams).toMatchObject({ status: 200, signatureValid: true, json: { result: { resultStatus: 'F', resultCode: 'MEDIA_TYPE_NOT_ACCEPTABLE' } } });
     });
   });

@@ -1,4 +1,5 @@
 import { createPrivateKey, createPublicKey, type KeyObject } from 'node:crypto';
+import { request } from 'node:http';
 import { parseSignatureHeader, signMessage, verifyMessage } from '../../src/signing';
 import { TEST_CLIENT_ID, TEST_KEYS } from './fixtures';
 
@@ -72,4 +73,45 @@ export async function readSignedAnswer(res: Response, path: string, verifyWith: 
     time !== null &&
     verifyMessage({ method: 'POST', path, clientId, time, body: text }, parsed.signature, [verifyWith]);
   return { status: res.status, headers: res.headers, raw: text, json, signatureValid };
+}
+
+/**
+ * postSigned over node:http on a connection of its own (no keep-alive), for
+ * what fetch will not send: any Content-Type header at all. Fails after
+ * `timeoutMs` without an answer.
+ */
+export function postSignedRaw(
+  baseUrl: string,
+  path: string,
+  body: Buffer,
+  signer: { clientId: string; privateKey: KeyObject },
+  options: { contentType?: string; timeoutMs?: number } = {},
+): Promise<SignedAnswer> {
+  const time = new Date().toISOString();
+  const signature = signMessage({ method: 'POST', path, clientId: signer.clientId, time, body }, signer.privateKey);
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  return new Promise((resolve, reject) => {
+    const req = request(`${baseUrl}${path}`, {
+      method: 'POST',
+      agent: false,
+      timeout: timeoutMs,
+      headers: {
+        'Content-Type': options.contentType ?? 'application/json; charset=UTF-8',
+        'Client-Id': signer.clientId,
+        'Request-Time': time,
+        Signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(signature)}`,
+      },
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer in ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.on('response', (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const headers = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)]) as Array<[string, string]>);
+        void readSignedAnswer(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers }), path, acqpTestPublicKey).then(resolve, reject);
+      });
+    });
+    req.end(body);
+  });
 }
