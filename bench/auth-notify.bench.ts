@@ -28,7 +28,15 @@ import { signMessage } from '../src/signing';
 import { summarizeProfile } from './cpuprofile-top';
 import { buildReport, label, type CorrectnessCheck, type Settings, type TargetName, type TargetRun } from './support/auth-notify.report';
 import { BenchArgs } from './support/bench-args';
-import { createMariadbDatabase, createSqliteDatabase, mariadbServer, serverCounters, STATEMENT_COUNTERS, type BenchDatabase, type Engine } from './support/bench-database';
+import {
+  createMariadbDatabase,
+  createSqliteDatabase,
+  mariadbServer,
+  serverCounters,
+  STATEMENT_COUNTERS,
+  type BenchDatabase,
+  type Engine,
+} from './support/bench-database';
 import { AUTH_NOTIFY_PATH, BENCH_CLIENT_ID, BENCH_KEYS, BENCH_PEMS, gatewayEnvironment, repoRoot } from './support/bench-keys';
 import { freePort, startNodeChild, waitForHttp200, type BenchChild } from './support/child-process';
 import { CpuMeter, mariadbPid } from './support/cpu-meter';
@@ -49,8 +57,8 @@ const OPTIONS = {
   mariadb: 'fail instead of skipping MariaDB when it is not running',
   'start-mariadb': 'start MariaDB first (scripts/mariadb.sh start)',
   'log-level': 'gateway LOG_LEVEL (default warn)',
-  'gateway-log': 'also write each gateway\'s whole output to <this prefix>-<engine>.log',
-  'gateway-dist': 'compiled gateway to run: the folder holding src/main.js (default this checkout\'s dist)',
+  'gateway-log': "also write each gateway's whole output to <this prefix>-<engine>.log",
+  'gateway-dist': "compiled gateway to run: the folder holding src/main.js (default this checkout's dist)",
   'gateway-env': 'extra gateway environment, KEY=VALUE[,KEY=VALUE...]',
   profile: 'run each gateway under node --cpu-prof and print its top frames',
   'profile-dir': 'where the .cpuprofile files go (default a temp dir, kept)',
@@ -64,14 +72,14 @@ const POOL_HEADROOM = 1.5;
 /** Most notifications signed for one max-throughput phase. */
 const MAX_POOL = 60_000;
 
-
 /** Median time of one RSA-2048 signMessage here and now, in ms: what one answer costs any server on this machine. */
 function measureSignMs(): number {
   const body = Buffer.from('x'.repeat(600));
   const times: number[] = [];
   for (let round = 0; round < 7; round++) {
     const t0 = performance.now();
-    for (let i = 0; i < 20; i++) signMessage({ method: 'POST', path: AUTH_NOTIFY_PATH, clientId: BENCH_CLIENT_ID, time: new Date().toISOString(), body }, BENCH_KEYS.acqpPrivate);
+    for (let i = 0; i < 20; i++)
+      signMessage({ method: 'POST', path: AUTH_NOTIFY_PATH, clientId: BENCH_CLIENT_ID, time: new Date().toISOString(), body }, BENCH_KEYS.acqpPrivate);
     times.push((performance.now() - t0) / 20);
   }
   return times.sort((a, b) => a - b)[3];
@@ -135,14 +143,18 @@ async function drive(
   }
   const counters1 = await serverCounters(phases.db);
   if (counters0 && counters1 && counters1.Uptime < counters0.Uptime) {
-    log('  MariaDB restarted during the timed phases (someone else\'s test?): its counters are not usable; use a private server (MARIADB_DIR, MARIADB_PORT)');
+    log("  MariaDB restarted during the timed phases (someone else's test?): its counters are not usable; use a private server (MARIADB_DIR, MARIADB_PORT)");
   } else if (counters0 && counters1) {
     const delta = (name: string) => counters1[name] - counters0[name];
     run.locks = { deadlocks: delta('Innodb_deadlocks'), rowLockWaits: delta('Innodb_row_lock_waits') };
     const acked = (run.max?.s ?? 0) + (run.fixedRate?.s ?? 0);
     run.statementsPerS = Object.fromEntries(STATEMENT_COUNTERS.map((name) => [name.replace(/^Com_/, ''), delta(name) / Math.max(1, acked)]));
     log(`  InnoDB during the timed phases: ${run.locks.deadlocks} deadlocks, ${run.locks.rowLockWaits} row-lock waits (server-wide)`);
-    log(`  statements per S answer: ${Object.entries(run.statementsPerS).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}`);
+    log(
+      `  statements per S answer: ${Object.entries(run.statementsPerS)
+        .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+        .join(', ')}`,
+    );
   }
   const samples = done.flatMap((d) => d.result.samples);
   run.signatures = verifySamples(samples, [BENCH_KEYS.acqpPublic]);
@@ -195,7 +207,13 @@ async function checkDatabase(db: BenchDatabase, sent: Array<{ items: Notificatio
 }
 
 async function runCeiling(s: Settings, second: boolean): Promise<TargetRun> {
-  const run: TargetRun = { name: label('ceiling', second), kind: 'ceiling', loadAverageBefore: loadAverage(), signatures: { checked: 0, valid: 0 }, windows: [] };
+  const run: TargetRun = {
+    name: label('ceiling', second),
+    kind: 'ceiling',
+    loadAverageBefore: loadAverage(),
+    signatures: { checked: 0, valid: 0 },
+    windows: [],
+  };
   log(`\n${run.name} (load average ${run.loadAverageBefore})`);
   const port = await freePort();
   const child = startNodeChild('ceiling server', join(__dirname, 'support', 'ceiling.server.js'), { env: {}, cwd: tmpdir(), args: [String(port)] });
@@ -240,7 +258,8 @@ async function runGateway(kind: Engine, s: Settings, mariadbUrl: string | null):
       db,
     });
     run.correctness = await checkDatabase(db, sent);
-    for (const c of run.correctness) if (!c.ok) log(`  DATABASE MISMATCH: ${c.what}: expected ${c.expected}${c.expectedMax !== c.expected ? `..${c.expectedMax}` : ''}, found ${c.actual}`);
+    for (const c of run.correctness)
+      if (!c.ok) log(`  DATABASE MISMATCH: ${c.what}: expected ${c.expected}${c.expectedMax !== c.expected ? `..${c.expectedMax}` : ''}, found ${c.actual}`);
   } catch (err) {
     run.error = (err as Error).message.split('\n')[0];
     log(`  FAILED: ${(err as Error).message}`);
@@ -288,7 +307,12 @@ async function main(): Promise<void> {
     log(`node dist/bench/auth-notify.bench.js [options]\n${args.usage()}`);
     return;
   }
-  const targets = new Set(args.string('targets', 'ceiling,sqlite,mariadb').split(',').map((t) => t.trim()) as TargetName[]);
+  const targets = new Set(
+    args
+      .string('targets', 'ceiling,sqlite,mariadb')
+      .split(',')
+      .map((t) => t.trim()) as TargetName[],
+  );
   for (const t of targets) if (!['ceiling', 'sqlite', 'mariadb'].includes(t)) throw new Error(`unknown target ${t}`);
   const settings: Settings = {
     durationMs: args.number('duration', 10, 1, 300) * 1000,

@@ -32,7 +32,17 @@ import { DEFAULT_SQLITE_CACHE_MB } from '../src/config/load-config';
 import { dataSourceOptions } from '../src/database/data-source-options';
 import { BenchArgs } from './support/bench-args';
 import { createMariadbDatabase, createSqliteDatabase, mariadbServer, type BenchDatabase, type Engine } from './support/bench-database';
-import { deliveryRows, endpointId, ENDPOINTS, mariadbDriver, sqliteDriver, withTime, type Captured, type CapturedQuery, type Driver } from './support/claim-drivers';
+import {
+  deliveryRows,
+  endpointId,
+  ENDPOINTS,
+  mariadbDriver,
+  sqliteDriver,
+  withTime,
+  type Captured,
+  type CapturedQuery,
+  type Driver,
+} from './support/claim-drivers';
 import { gatewayEnvironment, repoRoot } from './support/bench-keys';
 import { describeMachine, loadAverage, machineInfo, markdownTable, passMiss, textTable, writeResults } from './support/report';
 import { sourceRevision } from './support/source-revision';
@@ -53,7 +63,6 @@ const CLAIM_BATCH = 32;
 const GOAL_RATIO = 2;
 /** Untimed runs before the timed ones, so every size is measured warm. */
 const WARMUP_RUNS = 5;
-
 
 interface Timing {
   median: number;
@@ -100,11 +109,16 @@ function migrate(databaseUrl: string): Promise<void> {
   const dataDir = mkdtempSync(join(tmpdir(), 'acqp-bench-migrate-'));
   const env = { PATH: process.env.PATH ?? '', ...gatewayEnvironment({ port: 1, databaseUrl, dataDir, logLevel: 'warn' }) };
   return new Promise((resolve, reject) => {
-    execFile(process.execPath, [join(repoRoot(), 'dist', 'src', 'database', 'migrate.cli.js'), 'run'], { env, cwd: dataDir, timeout: 300_000 }, (err, stdout, stderr) => {
-      rmSync(dataDir, { recursive: true, force: true });
-      if (err) reject(new Error(`migrate.cli.js run failed: ${String(stderr).trim() || err.message}`));
-      else resolve();
-    });
+    execFile(
+      process.execPath,
+      [join(repoRoot(), 'dist', 'src', 'database', 'migrate.cli.js'), 'run'],
+      { env, cwd: dataDir, timeout: 300_000 },
+      (err, stdout, stderr) => {
+        rmSync(dataDir, { recursive: true, force: true });
+        if (err) reject(new Error(`migrate.cli.js run failed: ${String(stderr).trim() || err.message}`));
+        else resolve();
+      },
+    );
   });
 }
 
@@ -150,8 +164,12 @@ async function captureSql(db: DatabaseConfig, now: Date): Promise<Captured> {
   }
 }
 
-
-async function measureSize(driver: Driver, sql: Captured, runs: number, noneDueAt: Date): Promise<Omit<SizeResult, 'rows' | 'insertSeconds' | 'explain' | 'explainNoneDue'>> {
+async function measureSize(
+  driver: Driver,
+  sql: Captured,
+  runs: number,
+  noneDueAt: Date,
+): Promise<Omit<SizeResult, 'rows' | 'insertSeconds' | 'explain' | 'explainNoneDue'>> {
   for (let i = 0; i < WARMUP_RUNS; i++) await driver.timeSelect(sql.findDue);
   const select: number[] = [];
   let returned = 0;
@@ -173,7 +191,14 @@ async function measureSize(driver: Driver, sql: Captured, runs: number, noneDueA
   }
   const reap: number[] = [];
   for (let i = 0; i < runs; i++) reap.push(await driver.timeStatement(sql.reap));
-  return { claimSelect: timing(select), claimTransaction: timing(claim), claimSelectBusy: timing(busy), claimSelectNoneDue: timing(noneDue), reap: timing(reap), returned };
+  return {
+    claimSelect: timing(select),
+    claimTransaction: timing(claim),
+    claimSelectBusy: timing(busy),
+    claimSelectNoneDue: timing(noneDue),
+    reap: timing(reap),
+    returned,
+  };
 }
 
 async function runEngine(engine: Engine, mariadbUrl: string | null, o: { sizes: number[]; runs: number; batch: number; keep: boolean }): Promise<EngineResult> {
@@ -188,7 +213,8 @@ async function runEngine(engine: Engine, mariadbUrl: string | null, o: { sizes: 
     log(`  migrated ${db.label} with node dist/src/database/migrate.cli.js run`);
     driver = engine === 'mariadb' ? await mariadbDriver(db.url) : sqliteDriver(db.label);
     result.server = driver.version;
-    const config: DatabaseConfig = engine === 'mariadb' ? { kind: 'mysql', url: db.url, poolSize: 2 } : { kind: 'sqlite', path: db.label, cacheMb: DEFAULT_SQLITE_CACHE_MB };
+    const config: DatabaseConfig =
+      engine === 'mariadb' ? { kind: 'mysql', url: db.url, poolSize: 2 } : { kind: 'sqlite', path: db.label, cacheMb: DEFAULT_SQLITE_CACHE_MB };
     let have = 0;
     let events = 0;
     const now = Date.now();
@@ -243,7 +269,12 @@ async function main(): Promise<void> {
     throw new Error(`--sizes must be ascending integers from ${CLAIM_BATCH} to 5,000,000`);
   }
   const o = { sizes, runs: args.number('runs', 50, 5, 1000), batch: args.number('batch', 2000, 100, 20_000), keep: args.flag('keep') };
-  const engines = new Set(args.string('engines', 'mariadb,sqlite').split(',').map((e) => e.trim()));
+  const engines = new Set(
+    args
+      .string('engines', 'mariadb,sqlite')
+      .split(',')
+      .map((e) => e.trim()),
+  );
   for (const e of engines) if (e !== 'mariadb' && e !== 'sqlite') throw new Error(`unknown engine ${e}`);
   const machine = machineInfo();
   const startLoad = loadAverage();
@@ -296,7 +327,9 @@ async function main(): Promise<void> {
         f(s.claimSelectBusy.median),
         f(s.claimSelectNoneDue.median),
         f(s.reap.median),
-        base ? `${(s.claimSelect.median / base.claimSelect.median).toFixed(2)}x / ${(s.claimSelectNoneDue.median / base.claimSelectNoneDue.median).toFixed(2)}x` : '-',
+        base
+          ? `${(s.claimSelect.median / base.claimSelect.median).toFixed(2)}x / ${(s.claimSelectNoneDue.median / base.claimSelectNoneDue.median).toFixed(2)}x`
+          : '-',
       ]);
     }
     if (r.error) rows.push([r.engine, 'FAILED', r.error, '', '', '', '', '', '', '', '']);
@@ -305,14 +338,16 @@ async function main(): Promise<void> {
     goals.push({
       goal: `claim time flat: ${last?.rows.toLocaleString('en') ?? '-'} within ${GOAL_RATIO}x of ${base?.rows.toLocaleString('en') ?? '-'} PENDING (median of ${o.runs})`,
       target: r.engine,
-      value: Number.isFinite(ratio) ? `${f(base.claimSelect.median)} -> ${f(last.claimSelect.median)} ms = ${ratio.toFixed(2)}x` : r.error ?? 'one size only',
+      value: Number.isFinite(ratio) ? `${f(base.claimSelect.median)} -> ${f(last.claimSelect.median)} ms = ${ratio.toFixed(2)}x` : (r.error ?? 'one size only'),
       pass: Number.isFinite(ratio) ? ratio <= GOAL_RATIO : r.error ? false : null,
     });
     const idleRatio = base && last && last !== base ? last.claimSelectNoneDue.median / base.claimSelectNoneDue.median : NaN;
     goals.push({
       goal: `idle poll (claim with nothing due) flat: ${last?.rows.toLocaleString('en') ?? '-'} within ${GOAL_RATIO}x of ${base?.rows.toLocaleString('en') ?? '-'}`,
       target: r.engine,
-      value: Number.isFinite(idleRatio) ? `${f(base.claimSelectNoneDue.median)} -> ${f(last.claimSelectNoneDue.median)} ms = ${idleRatio.toFixed(2)}x` : r.error ?? 'one size only',
+      value: Number.isFinite(idleRatio)
+        ? `${f(base.claimSelectNoneDue.median)} -> ${f(last.claimSelectNoneDue.median)} ms = ${idleRatio.toFixed(2)}x`
+        : (r.error ?? 'one size only'),
       pass: Number.isFinite(idleRatio) ? idleRatio <= GOAL_RATIO : r.error ? false : null,
     });
   }
@@ -328,7 +363,9 @@ async function main(): Promise<void> {
     ...(skipped ? [skipped] : []),
     ...results.map((r) => `${r.engine}: ${r.server ?? '-'} (${r.database ?? '-'})`),
   ];
-  const sqlLines = results.flatMap((r) => (r.sql ? [`${r.engine} claim:  ${r.sql.findDue.sql}`, `${r.engine} lease:  ${r.sql.lease.sql}`, `${r.engine} reap:   ${r.sql.reap.sql}`] : []));
+  const sqlLines = results.flatMap((r) =>
+    r.sql ? [`${r.engine} claim:  ${r.sql.findDue.sql}`, `${r.engine} lease:  ${r.sql.lease.sql}`, `${r.engine} reap:   ${r.sql.reap.sql}`] : [],
+  );
   const explainLines = results.flatMap((r) =>
     r.sizes.flatMap((s) => [
       ...s.explain.map((e) => `${r.engine} ${s.rows.toLocaleString('en')}: ${e}`),
@@ -343,7 +380,17 @@ async function main(): Promise<void> {
   log(`\nSQL\n${sqlLines.join('\n')}`);
   log(`\nplans\n${explainLines.join('\n')}`);
   if (args.flag('write')) {
-    const json = { benchmark: 'claim-scaling', date: new Date().toISOString(), machine, loadAverage: { start: startLoad, end: endLoad }, settings: o, revision, results, goals, skipped };
+    const json = {
+      benchmark: 'claim-scaling',
+      date: new Date().toISOString(),
+      machine,
+      loadAverage: { start: startLoad, end: endLoad },
+      settings: o,
+      revision,
+      results,
+      goals,
+      skipped,
+    };
     const md = [
       `# Dispatcher claim vs outbox size, ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC`,
       '',

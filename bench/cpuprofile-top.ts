@@ -192,7 +192,8 @@ export function summarizeProfile(path: string, top = 25, windows: Array<[number,
     const area = areaOf(f);
     const entry = frames.get(key) ?? { area, us: 0, via: new Map<string, number>() };
     entry.us += us;
-    const caller = stack.slice(1).find((node) => isCaller(node.callFrame) && areaOf(node.callFrame) !== area) ?? stack.slice(1).find((node) => isCaller(node.callFrame));
+    const caller =
+      stack.slice(1).find((node) => isCaller(node.callFrame) && areaOf(node.callFrame) !== area) ?? stack.slice(1).find((node) => isCaller(node.callFrame));
     const via = caller ? describeFrame(caller.callFrame) : '-';
     entry.via.set(via, (entry.via.get(via) ?? 0) + us);
     frames.set(key, entry);

@@ -60,19 +60,19 @@ const OPTIONS = {
   cancellations: 'cancellations in the burst phase (default 1000)',
   concurrency: 'burst: authNotify requests (BullMQ: addBulk calls) in flight (default 32)',
   singles: 'timed single-cancellation runs, after one warm-up (default 3)',
-  'trickle-rate': 'trickle phase, cancellations per second; default auto: min(20, half the first gateway burst\'s steady rate / endpoints, in tenths)',
+  'trickle-rate': "trickle phase, cancellations per second; default auto: min(20, half the first gateway burst's steady rate / endpoints, in tenths)",
   'trickle-duration': 'trickle phase, seconds (default 10)',
   targets: 'comma list of mariadb,bullmq,sqlite (default all, run in that order)',
   receivers: 'receiver processes (default 1)',
   'receiver-ports': 'ports per receiver process (default 4)',
   'worker-concurrency': 'BullMQ Worker concurrency (default 128, as CALLBACK_CONCURRENCY)',
-  'max-wait': 'longest wait for one phase\'s callbacks, seconds (default 1800)',
+  'max-wait': "longest wait for one phase's callbacks, seconds (default 1800)",
   mariadb: 'fail instead of skipping MariaDB when it is not running',
   'start-mariadb': 'start MariaDB first (scripts/mariadb.sh start)',
   'start-redis': 'start Redis first (scripts/redis.sh start)',
   'log-level': 'gateway LOG_LEVEL (default warn)',
-  'gateway-log': 'also write each gateway\'s whole output to <this prefix>-fanout-<engine>.log',
-  'gateway-dist': 'compiled gateway to run: the folder holding src/main.js (default this checkout\'s dist)',
+  'gateway-log': "also write each gateway's whole output to <this prefix>-fanout-<engine>.log",
+  'gateway-dist': "compiled gateway to run: the folder holding src/main.js (default this checkout's dist)",
   'gateway-env': 'extra gateway environment, KEY=VALUE[,KEY=VALUE...] (e.g. CALLBACK_CONCURRENCY=128)',
   profile: 'run each gateway under node --cpu-prof and print its top frames over the burst',
   'profile-dir': 'where the .cpuprofile files go (default a temp dir, kept)',
@@ -94,7 +94,9 @@ function log(line: string): void {
 }
 
 function authorizations(count: number, referenceMerchantId: string): AuthorizationRecord[] {
-  return Array.from({ length: count }, () => newAuthorization({ referenceMerchantId }, { acquirerId: BENCH_ACQUIRER_ID, pspId: '102208800000001230', now: Date.now }));
+  return Array.from({ length: count }, () =>
+    newAuthorization({ referenceMerchantId }, { acquirerId: BENCH_ACQUIRER_ID, pspId: '102208800000001230', now: Date.now }),
+  );
 }
 
 /** "Idle" for the trickle's start: the target and its store each under this share of one core... */
@@ -125,13 +127,21 @@ async function settle(target: FanoutTarget): Promise<{ waitedMs: number; idle: b
 }
 
 /** The phases, in order, against one target; trickleRate() is asked after the burst. */
-async function runPhases(target: FanoutTarget, receivers: FanoutReceivers, s: FanoutSettings, result: TargetResult, trickleRate: (burst?: PhaseRun) => number): Promise<void> {
+async function runPhases(
+  target: FanoutTarget,
+  receivers: FanoutReceivers,
+  s: FanoutSettings,
+  result: TargetResult,
+  trickleRate: (burst?: PhaseRun) => number,
+): Promise<void> {
   const limits: WaitLimits = { maxWaitMs: s.maxWaitMs, stallMs: STALL_MS };
   const singleLimits: WaitLimits = { maxWaitMs: 60_000, stallMs: 30_000 };
   for (let k = 0; k <= s.singles; k++) {
     const run = await runPhase(target, receivers, s.endpoints, 'single', { count: 1, concurrency: 1 }, singleLimits);
     const o = run.outcome;
-    log(`  ${k === 0 ? 'warm-up single' : `single ${k}`}: ${o.delivered}/${o.expected} callbacks, last ${o.ackToLastOfCancellation.max.toFixed(1)} ms after the acknowledgement${run.incomplete ? ` (${run.incomplete})` : ''}`);
+    log(
+      `  ${k === 0 ? 'warm-up single' : `single ${k}`}: ${o.delivered}/${o.expected} callbacks, last ${o.ackToLastOfCancellation.max.toFixed(1)} ms after the acknowledgement${run.incomplete ? ` (${run.incomplete})` : ''}`,
+    );
     if (k === 0) result.warmup = run;
     else result.singles.push(run);
   }
@@ -158,8 +168,20 @@ async function runPhases(target: FanoutTarget, receivers: FanoutReceivers, s: Fa
   );
 }
 
-async function runGateway(engine: Engine, s: FanoutSettings, receivers: FanoutReceivers, mariadbUrl: string | null, trickleRate: (burst?: PhaseRun) => number): Promise<TargetResult> {
-  const result: TargetResult = { name: engine === 'mariadb' ? 'gateway MariaDB' : 'gateway SQLite', kind: engine, loadAverageBefore: loadAverage(), singles: [], checks: [] };
+async function runGateway(
+  engine: Engine,
+  s: FanoutSettings,
+  receivers: FanoutReceivers,
+  mariadbUrl: string | null,
+  trickleRate: (burst?: PhaseRun) => number,
+): Promise<TargetResult> {
+  const result: TargetResult = {
+    name: engine === 'mariadb' ? 'gateway MariaDB' : 'gateway SQLite',
+    kind: engine,
+    loadAverageBefore: loadAverage(),
+    singles: [],
+    checks: [],
+  };
   log(`\n${result.name} (load average ${result.loadAverageBefore})`);
   const dataDir = mkdtempSync(join(tmpdir(), 'acqp-bench-data-'));
   const profileName = `gateway-fanout-${engine}-${Date.now()}.cpuprofile`;
@@ -188,7 +210,10 @@ async function runGateway(engine: Engine, s: FanoutSettings, receivers: FanoutRe
     // The tokens exist before they are canceled, as in production: signed TOKEN_CREATED first (no callbacks: endpoints subscribe to TOKEN_CANCELED).
     const trickleMax = Math.max(TRICKLE_MIN_CANCELLATIONS, Math.ceil(s.trickleMaxRate * (s.trickleDurationMs / 1000)));
     const pool = authorizations(1 + s.singles + s.cancellations + trickleMax + 1, seeded.merchant.referenceMerchantId);
-    const createdRequests = await presign(pool.map((a) => ({ path: AUTH_NOTIFY_PATH, clientId: BENCH_CLIENT_ID, body: JSON.stringify(tokenCreatedBody(a)) })), BENCH_PEMS.alipayPlusPrivate);
+    const createdRequests = await presign(
+      pool.map((a) => ({ path: AUTH_NOTIFY_PATH, clientId: BENCH_CLIENT_ID, body: JSON.stringify(tokenCreatedBody(a)) })),
+      BENCH_PEMS.alipayPlusPrivate,
+    );
     const setup = await closedLoop(port, createdRequests, 16, SETUP_LIMIT_MS);
     result.setup = { tokens: pool.length, acked: setup.s, perSecond: setup.sPerSecond };
     log(`  set-up: ${setup.s}/${pool.length} tokens created by TOKEN_CREATED in ${setup.elapsedS.toFixed(1)} s (${setup.sPerSecond.toFixed(0)}/s)`);
@@ -209,7 +234,13 @@ async function runGateway(engine: Engine, s: FanoutSettings, receivers: FanoutRe
         const sender = gatewaySender(port, requests, Math.max(s.concurrency, 64));
         return { tokens: batch.map((a) => a.accessToken), task: sender.task, close: sender.close };
       },
-      counters: engine === 'mariadb' ? () => serverCounters(db).then((c) => c && { Questions: c.Questions, select: c.Com_select, insert: c.Com_insert, update: c.Com_update, commit: c.Com_commit }) : undefined,
+      counters:
+        engine === 'mariadb'
+          ? () =>
+              serverCounters(db).then(
+                (c) => c && { Questions: c.Questions, select: c.Com_select, insert: c.Com_insert, update: c.Com_update, commit: c.Com_commit },
+              )
+          : undefined,
     };
     await runPhases(target, receivers, s, result, trickleRate);
     result.lifetimeHwmMB = memoryMB(child.child.pid)?.hwm;
@@ -219,11 +250,22 @@ async function runGateway(engine: Engine, s: FanoutSettings, receivers: FanoutRe
     const acked = phases.reduce((n, p) => n + p.outcome.cancellationsAcked, 0);
     const sent = phases.reduce((n, p) => n + p.outcome.cancellationsSent, 0);
     const count = (sql: string) => db!.scalar(sql);
-    const check = (what: string, lo: number, hi: number, actual: number) => result.checks.push({ what, expected: lo === hi ? String(lo) : `${lo}..${hi}`, actual, ok: actual >= lo && actual <= hi });
-    check('TOKEN_CANCELED events (one per acknowledged cancellation)', acked, sent, await count("SELECT COUNT(*) AS n FROM events WHERE event_type = 'TOKEN_CANCELED'"));
+    const check = (what: string, lo: number, hi: number, actual: number) =>
+      result.checks.push({ what, expected: lo === hi ? String(lo) : `${lo}..${hi}`, actual, ok: actual >= lo && actual <= hi });
+    check(
+      'TOKEN_CANCELED events (one per acknowledged cancellation)',
+      acked,
+      sent,
+      await count("SELECT COUNT(*) AS n FROM events WHERE event_type = 'TOKEN_CANCELED'"),
+    );
     check('deliveries DELIVERED', acked * s.endpoints, sent * s.endpoints, await count("SELECT COUNT(*) AS n FROM deliveries WHERE status = 'DELIVERED'"));
     check('deliveries PENDING, LEASED or FAILED', 0, 0, await count("SELECT COUNT(*) AS n FROM deliveries WHERE status <> 'DELIVERED'"));
-    check('delivery_attempts rows (one per delivery: no retries)', acked * s.endpoints, sent * s.endpoints, await count('SELECT COUNT(*) AS n FROM delivery_attempts'));
+    check(
+      'delivery_attempts rows (one per delivery: no retries)',
+      acked * s.endpoints,
+      sent * s.endpoints,
+      await count('SELECT COUNT(*) AS n FROM delivery_attempts'),
+    );
     for (const c of result.checks) if (!c.ok) log(`  CHECK FAILED: ${c.what}: expected ${c.expected}, found ${c.actual}`);
   } catch (err) {
     result.error = (err as Error).message.split('\n')[0];
@@ -286,7 +328,12 @@ async function runBullmq(s: FanoutSettings, receivers: FanoutReceivers, redisUrl
     result.lifetimeHwmMB = memoryMB(worker.child.pid)?.hwm;
     result.storePeakMB = await producer.redisPeakMB();
     const counts = await producer.counts();
-    result.checks.push({ what: 'jobs left waiting, active, delayed (retrying) or failed', expected: '0', actual: Object.values(counts).reduce((a, b) => a + b, 0), ok: Object.values(counts).every((n) => n === 0) });
+    result.checks.push({
+      what: 'jobs left waiting, active, delayed (retrying) or failed',
+      expected: '0',
+      actual: Object.values(counts).reduce((a, b) => a + b, 0),
+      ok: Object.values(counts).every((n) => n === 0),
+    });
   } catch (err) {
     result.error = (err as Error).message.split('\n')[0];
     log(`  FAILED: ${(err as Error).message}`);
@@ -297,7 +344,12 @@ async function runBullmq(s: FanoutSettings, receivers: FanoutReceivers, redisUrl
       const stats = worker.lines((l) => l.startsWith('STATS '), 1)[0];
       if (stats) {
         const parsed = JSON.parse(stats.slice(6)) as { completed: number; failedAttempts: number };
-        result.checks.push({ what: 'worker: failed attempts (retried by BullMQ)', expected: '0', actual: parsed.failedAttempts, ok: parsed.failedAttempts === 0 });
+        result.checks.push({
+          what: 'worker: failed attempts (retried by BullMQ)',
+          expected: '0',
+          actual: parsed.failedAttempts,
+          ok: parsed.failedAttempts === 0,
+        });
       }
     }
   }
@@ -311,7 +363,12 @@ async function main(): Promise<void> {
     return;
   }
   const known = ['mariadb', 'bullmq', 'sqlite'];
-  const wanted = new Set(args.string('targets', known.join(',')).split(',').map((t) => t.trim()));
+  const wanted = new Set(
+    args
+      .string('targets', known.join(','))
+      .split(',')
+      .map((t) => t.trim()),
+  );
   for (const t of wanted) if (!known.includes(t)) throw new Error(`unknown target ${t}`);
   const explicitRate = args.has('trickle-rate') ? args.number('trickle-rate', TRICKLE_MAX_RATE, 0.1, 1000) : null;
   const s: FanoutSettings = {
@@ -382,7 +439,19 @@ async function main(): Promise<void> {
   } finally {
     await receivers.stop();
   }
-  const report = buildFanoutReport({ results, settings: s, machine, startLoad, endLoad: loadAverage(), revision, skipped, trickleRateUsed: trickle, receivers: receivers.describe(), mariadbUrl, redisUrl });
+  const report = buildFanoutReport({
+    results,
+    settings: s,
+    machine,
+    startLoad,
+    endLoad: loadAverage(),
+    revision,
+    skipped,
+    trickleRateUsed: trickle,
+    receivers: receivers.describe(),
+    mariadbUrl,
+    redisUrl,
+  });
   log(report.text);
   if (args.flag('write')) for (const file of writeResults('fanout', report.json, report.markdown)) log(`wrote ${file}`);
 }

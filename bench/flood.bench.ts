@@ -96,12 +96,18 @@ async function main(): Promise<void> {
     const merchant = await seedMerchant(port, db, 100_000);
     const phase = async (name: string, seed: number, during?: () => { stop(): Promise<FloodStats> }) => {
       const mix = notificationMix(Math.floor((perSecond * durationMs) / 1000), merchant.referenceMerchantId, seed);
-      const signed = await presign(mix.map((m) => ({ path: AUTH_NOTIFY_PATH, clientId: BENCH_CLIENT_ID, body: m.body })), BENCH_PEMS.alipayPlusPrivate);
+      const signed = await presign(
+        mix.map((m) => ({ path: AUTH_NOTIFY_PATH, clientId: BENCH_CLIENT_ID, body: m.body })),
+        BENCH_PEMS.alipayPlusPrivate,
+      );
       const load = during?.();
       const result = await openLoop(port, signed, perSecond, durationMs);
       const stats = await load?.stop();
-      log(`  ${name}: ${rate(result.sPerSecond)}/s S, p50 ${ms(result.latency.p50)} ms, p99 ${ms(result.latency.p99)} ms, max ${ms(result.latency.max)} ms, not S ${failures(result)}`);
-      if (stats) log(`    flood: ${stats.sent} unsigned bodies (${(stats.bytesPerSecond / 1024 / 1024).toFixed(1)} MiB/s), answered ${JSON.stringify(stats.answered)}`);
+      log(
+        `  ${name}: ${rate(result.sPerSecond)}/s S, p50 ${ms(result.latency.p50)} ms, p99 ${ms(result.latency.p99)} ms, max ${ms(result.latency.max)} ms, not S ${failures(result)}`,
+      );
+      if (stats)
+        log(`    flood: ${stats.sent} unsigned bodies (${(stats.bytesPerSecond / 1024 / 1024).toFixed(1)} MiB/s), answered ${JSON.stringify(stats.answered)}`);
       return { result, stats };
     };
     const limit = HTTP_BODY_LIMIT_DEFAULT;
@@ -112,7 +118,12 @@ async function main(): Promise<void> {
     const fullLengthSignature = `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(randomBytes(256).toString('base64'))}`;
     for (const [name, bytes, clientId, signature] of [
       [`${flooders} x 1 MiB, unsigned, a stranger's client id`, 1024 * 1024, 'STRANGER', shortSignature],
-      [`${flooders} x ${Math.floor((limit - 1024) / 1024)} KiB (under the limit), Alipay+'s client id, bad signature`, limit - 1024, BENCH_CLIENT_ID, fullLengthSignature],
+      [
+        `${flooders} x ${Math.floor((limit - 1024) / 1024)} KiB (under the limit), Alipay+'s client id, bad signature`,
+        limit - 1024,
+        BENCH_CLIENT_ID,
+        fullLengthSignature,
+      ],
     ] as const) {
       const run = await phase(`flooded: ${name}`, 8 + phases.length, () => flood({ port, path: AUTH_NOTIFY_PATH, flooders, bytes, clientId, signature }));
       phases.push({ name, result: run.result, stats: run.stats! });
@@ -147,7 +158,18 @@ function report(r: {
 }): void {
   const header = ['phase', 'S/s', 'p50 ms', 'p99 ms', 'max ms', 'not S', 'p99 / unloaded', 'goal <= 2x', 'flood MiB/s', 'flood answered'];
   const rows = [
-    ['unloaded', rate(r.unloaded.sPerSecond), ms(r.unloaded.latency.p50), ms(r.unloaded.latency.p99), ms(r.unloaded.latency.max), String(failures(r.unloaded)), '', '', '', ''],
+    [
+      'unloaded',
+      rate(r.unloaded.sPerSecond),
+      ms(r.unloaded.latency.p50),
+      ms(r.unloaded.latency.p99),
+      ms(r.unloaded.latency.max),
+      String(failures(r.unloaded)),
+      '',
+      '',
+      '',
+      '',
+    ],
     ...r.phases.map((p) => {
       const ratio = p.result.latency.p99 / r.unloaded.latency.p99;
       return [

@@ -23,7 +23,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { formatProfileSummary, summarizeProfile, type ProfileSummary } from './cpuprofile-top';
 import { BenchArgs } from './support/bench-args';
-import { createMariadbDatabase, createSqliteDatabase, describeMariadbServer, mariadbServer, serverCounters, STATEMENT_COUNTERS, type BenchDatabase, type Engine } from './support/bench-database';
+import {
+  createMariadbDatabase,
+  createSqliteDatabase,
+  describeMariadbServer,
+  mariadbServer,
+  serverCounters,
+  STATEMENT_COUNTERS,
+  type BenchDatabase,
+  type Engine,
+} from './support/bench-database';
 import { AUTH_NOTIFY_PATH, BENCH_CLIENT_ID, BENCH_KEYS, BENCH_PEMS, gatewayEnvironment, repoRoot, REVOKE_PATH } from './support/bench-keys';
 import { freePort, httpGet, startNodeChild, waitForHttp200, type BenchChild } from './support/child-process';
 import { GATEWAY_NODE_ARGS } from './support/gateway-node';
@@ -45,8 +54,8 @@ const OPTIONS = {
   'start-mariadb': 'start MariaDB first (scripts/mariadb.sh start)',
   'no-echo': 'the simulator does not send TOKEN_CANCELED (ACQUIRER) after a cancel',
   'log-level': 'gateway LOG_LEVEL (default warn)',
-  'gateway-log': 'also write each gateway\'s whole output to <this prefix>-<engine>.log',
-  'gateway-dist': 'compiled gateway to run: the folder holding src/main.js (default this checkout\'s dist)',
+  'gateway-log': "also write each gateway's whole output to <this prefix>-<engine>.log",
+  'gateway-dist': "compiled gateway to run: the folder holding src/main.js (default this checkout's dist)",
   'gateway-env': 'extra gateway environment, KEY=VALUE[,KEY=VALUE...] (e.g. CANCEL_TOKEN_CONCURRENCY=32)',
   profile: 'run the gateway under node --cpu-prof and print its top frames',
   'profile-dir': 'where the .cpuprofile files go (default a temp dir, kept)',
@@ -86,7 +95,19 @@ function monotonicUs(): number {
 async function runEngine(
   engine: Engine,
   mariadbUrl: string | null,
-  o: { tokens: number; durationMs: number; concurrency: number; warmup: number; echo: boolean; logLevel: string; gatewayMain: string; gatewayLog: string | null; gatewayEnv: Record<string, string>; profileDir: string | null; keep: boolean },
+  o: {
+    tokens: number;
+    durationMs: number;
+    concurrency: number;
+    warmup: number;
+    echo: boolean;
+    logLevel: string;
+    gatewayMain: string;
+    gatewayLog: string | null;
+    gatewayEnv: Record<string, string>;
+    profileDir: string | null;
+    keep: boolean;
+  },
 ): Promise<EngineRun> {
   const run: EngineRun = { engine, name: engine === 'sqlite' ? 'gateway SQLite' : 'gateway MariaDB', loadAverageBefore: loadAverage(), checks: [] };
   log(`\n${run.name} (load average ${run.loadAverageBefore})`);
@@ -161,7 +182,11 @@ async function runEngine(
       const delta = (name: string) => counters1[name] - counters0[name];
       run.statementsPerS = Object.fromEntries(STATEMENT_COUNTERS.map((name) => [name.replace(/^Com_/, ''), delta(name) / Math.max(1, run.revoke!.s)]));
       run.deadlocks = delta('Innodb_deadlocks');
-      log(`  statements per S revoke: ${Object.entries(run.statementsPerS).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; InnoDB deadlocks ${run.deadlocks}`);
+      log(
+        `  statements per S revoke: ${Object.entries(run.statementsPerS)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', ')}; InnoDB deadlocks ${run.deadlocks}`,
+      );
     }
     const per = (v: number | null) => (v !== null && run.revoke!.s > 0 ? v / run.revoke!.s : NaN);
     run.cpu = {
@@ -189,8 +214,18 @@ async function runEngine(
     } catch {
       cancelCalls = NaN;
     }
-    run.checks.push({ what: 'tokens CANCELED in the database (>= revokes answered S, incl. warm-up)', expected: `${acked}..${sentTotal}`, actual: canceled, ok: canceled >= acked && canceled <= sentTotal });
-    run.checks.push({ what: 'cancel_token_jobs rows (one per revoked token)', expected: `${acked}..${sentTotal}`, actual: jobs, ok: jobs >= acked && jobs <= sentTotal });
+    run.checks.push({
+      what: 'tokens CANCELED in the database (>= revokes answered S, incl. warm-up)',
+      expected: `${acked}..${sentTotal}`,
+      actual: canceled,
+      ok: canceled >= acked && canceled <= sentTotal,
+    });
+    run.checks.push({
+      what: 'cancel_token_jobs rows (one per revoked token)',
+      expected: `${acked}..${sentTotal}`,
+      actual: jobs,
+      ok: jobs >= acked && jobs <= sentTotal,
+    });
     run.checks.push({ what: 'cancelToken calls the simulator received', expected: `${acked}..`, actual: cancelCalls, ok: cancelCalls >= acked });
     for (const c of run.checks) if (!c.ok) log(`  CHECK FAILED: ${c.what}: expected ${c.expected}, found ${c.actual}`);
   } catch (err) {
@@ -232,7 +267,12 @@ async function main(): Promise<void> {
     log(`node dist/bench/revoke.bench.js [options]\n${args.usage()}`);
     return;
   }
-  const engines = new Set(args.string('engines', 'sqlite,mariadb').split(',').map((e) => e.trim()) as Engine[]);
+  const engines = new Set(
+    args
+      .string('engines', 'sqlite,mariadb')
+      .split(',')
+      .map((e) => e.trim()) as Engine[],
+  );
   for (const e of engines) if (e !== 'sqlite' && e !== 'mariadb') throw new Error(`unknown engine ${e}`);
   const o = {
     tokens: args.number('tokens', 4000, 10, 100_000),
@@ -305,13 +345,29 @@ async function main(): Promise<void> {
   const checkHeader = ['target', 'check', 'expected', 'found', 'result'];
   const checkRows: string[][] = [];
   for (const r of runs) {
-    if (r.signatures) checkRows.push([r.name, 'sampled answer signatures valid', String(r.signatures.checked), String(r.signatures.valid), r.signatures.valid === r.signatures.checked ? 'OK' : 'BAD']);
+    if (r.signatures)
+      checkRows.push([
+        r.name,
+        'sampled answer signatures valid',
+        String(r.signatures.checked),
+        String(r.signatures.valid),
+        r.signatures.valid === r.signatures.checked ? 'OK' : 'BAD',
+      ]);
     for (const c of r.checks) checkRows.push([r.name, c.what, c.expected, String(c.actual), c.ok ? 'OK' : 'MISMATCH']);
     if (r.statementsPerS) {
-      checkRows.push([r.name, 'MariaDB statements per S revoke (server-wide)', '-', Object.entries(r.statementsPerS).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', '), 'INFO']);
+      checkRows.push([
+        r.name,
+        'MariaDB statements per S revoke (server-wide)',
+        '-',
+        Object.entries(r.statementsPerS)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', '),
+        'INFO',
+      ]);
       checkRows.push([r.name, 'InnoDB deadlocks in the revoke phase', '0', String(r.deadlocks), r.deadlocks === 0 ? 'OK' : 'DEADLOCKS']);
     }
-    if (r.logLines) checkRows.push([r.name, 'gateway log lines warn / error', '-', `${r.logLines.warn} / ${r.logLines.error}`, r.logLines.error === 0 ? 'OK' : 'SEE LOG']);
+    if (r.logLines)
+      checkRows.push([r.name, 'gateway log lines warn / error', '-', `${r.logLines.warn} / ${r.logLines.error}`, r.logLines.error === 0 ? 'OK' : 'SEE LOG']);
   }
   const setupLines = [
     `machine: ${describeMachine(machine)}`,
@@ -329,7 +385,8 @@ async function main(): Promise<void> {
   for (const line of setupLines) log(line);
   log(`\n${textTable(header, rows)}`);
   log(`\nchecks\n${textTable(checkHeader, checkRows)}`);
-  for (const r of runs) if (r.profile) log(`\nCPU profile of ${r.name} during the revoke phase (${r.profile.file})\n${formatProfileSummary(r.profile.summary)}`);
+  for (const r of runs)
+    if (r.profile) log(`\nCPU profile of ${r.name} during the revoke phase (${r.profile.file})\n${formatProfileSummary(r.profile.summary)}`);
 
   if (args.flag('write')) {
     const json = {

@@ -27,7 +27,7 @@ const OPTIONS = {
   only: 'comma list of auth-notify,revoke,fanout,claim-scaling (default all, in that order)',
   start: 'start MariaDB and Redis first (--start-mariadb, --start-redis to the benches)',
   quick: 'smaller runs, for trying the pipeline (not for the record)',
-  write: 'keep each bench\'s results and write bench/results/summary-<date>.{md,json}',
+  write: "keep each bench's results and write bench/results/summary-<date>.{md,json}",
 };
 
 interface BenchSpec {
@@ -55,7 +55,10 @@ const BENCHES: BenchSpec[] = [
     name: 'fanout',
     script: 'fanout.bench.js',
     limitMs: 120 * 60_000,
-    args: ({ start, quick }) => [...(start ? ['--start-mariadb', '--start-redis'] : []), ...(quick ? ['--cancellations', '50', '--singles', '1', '--trickle-duration', '3'] : [])],
+    args: ({ start, quick }) => [
+      ...(start ? ['--start-mariadb', '--start-redis'] : []),
+      ...(quick ? ['--cancellations', '50', '--singles', '1', '--trickle-duration', '3'] : []),
+    ],
   },
   {
     name: 'claim-scaling',
@@ -140,35 +143,64 @@ function figures(run: BenchRun): Row[] {
   if (!j) return rows;
   if (run.name === 'auth-notify') {
     for (const r of j.runs ?? []) {
-      if (r.max) row('authNotify max throughput (closed loop)', r.name, `${num(r.max.sPerSecond)}/s, p50 ${msv(r.max.latency?.p50)} ms, p99 ${msv(r.max.latency?.p99)} ms`);
-      if (r.fixedRate) row(`authNotify at ${j.settings?.rate}/s (open loop)`, r.name, `p50 ${msv(r.fixedRate.latency?.p50)} ms, p99 ${msv(r.fixedRate.latency?.p99)} ms, achieved ${num(r.fixedRate.sPerSecond)}/s`);
+      if (r.max)
+        row(
+          'authNotify max throughput (closed loop)',
+          r.name,
+          `${num(r.max.sPerSecond)}/s, p50 ${msv(r.max.latency?.p50)} ms, p99 ${msv(r.max.latency?.p99)} ms`,
+        );
+      if (r.fixedRate)
+        row(
+          `authNotify at ${j.settings?.rate}/s (open loop)`,
+          r.name,
+          `p50 ${msv(r.fixedRate.latency?.p50)} ms, p99 ${msv(r.fixedRate.latency?.p99)} ms, achieved ${num(r.fixedRate.sPerSecond)}/s`,
+        );
       if (r.error) row('error', r.name, r.error);
     }
     row('ceiling used (mean of its runs)', 'bare Fastify', `${num(j.ceilingPerSecond)}/s`);
   } else if (run.name === 'revoke') {
     for (const r of j.runs ?? []) {
-      if (r.revoke) row('merchant revoke round trip (closed loop)', r.name, `${num(r.revoke.sPerSecond)}/s, p50 ${msv(r.revoke.latency?.p50)} ms, p99 ${msv(r.revoke.latency?.p99)} ms`);
+      if (r.revoke)
+        row(
+          'merchant revoke round trip (closed loop)',
+          r.name,
+          `${num(r.revoke.sPerSecond)}/s, p50 ${msv(r.revoke.latency?.p50)} ms, p99 ${msv(r.revoke.latency?.p99)} ms`,
+        );
       if (r.error) row('error', r.name, r.error);
     }
   } else if (run.name === 'fanout') {
     for (const r of j.results ?? []) {
       const singles = (r.singles ?? []).map((p: any) => p.outcome.ackToLastOfCancellation.max as number).sort((a: number, b: number) => a - b);
-      if (singles.length) row('one cancellation: ack to last of its callbacks', r.name, `median ${msv(singles[Math.floor((singles.length - 1) / 2)])} ms (${singles.map(msv).join(', ')})`);
+      if (singles.length)
+        row(
+          'one cancellation: ack to last of its callbacks',
+          r.name,
+          `median ${msv(singles[Math.floor((singles.length - 1) / 2)])} ms (${singles.map(msv).join(', ')})`,
+        );
       const b = r.burst?.outcome;
       if (b) {
-        row(`burst ${b.cancellationsAcked} cancellations: deliveries/s`, r.name, `${num(b.deliveriesPerSecond)}/s (steady ${num(b.steadyPerSecond)}/s), ${b.delivered}/${b.expected} delivered, ${b.duplicates} duplicates`);
+        row(
+          `burst ${b.cancellationsAcked} cancellations: deliveries/s`,
+          r.name,
+          `${num(b.deliveriesPerSecond)}/s (steady ${num(b.steadyPerSecond)}/s), ${b.delivered}/${b.expected} delivered, ${b.duplicates} duplicates`,
+        );
         row('burst: ack to delivery', r.name, `p50 ${msv(b.ackToDelivery?.p50)} ms, p99 ${msv(b.ackToDelivery?.p99)} ms`);
         row('burst: CPU ms per delivery (process / store)', r.name, `${msv(r.burst.cpuPerDelivery?.target)} / ${msv(r.burst.cpuPerDelivery?.store)}`);
       }
       const t = r.trickle?.outcome;
       if (t) row(`trickle ${r.trickle.load}: ack to delivery`, r.name, `p50 ${msv(t.ackToDelivery?.p50)} ms, p99 ${msv(t.ackToDelivery?.p99)} ms`);
-      if (Number.isFinite(r.lifetimePeakMB)) row('peak RSS (VmHWM)', r.name, `${num(r.lifetimePeakMB)} MB${r.kind === 'bullmq' ? ` (+ Redis ${num(r.storePeakMB)} MB)` : ''}`);
+      if (Number.isFinite(r.lifetimePeakMB))
+        row('peak RSS (VmHWM)', r.name, `${num(r.lifetimePeakMB)} MB${r.kind === 'bullmq' ? ` (+ Redis ${num(r.storePeakMB)} MB)` : ''}`);
       if (r.error) row('error', r.name, r.error);
     }
   } else if (run.name === 'claim-scaling') {
     for (const r of j.results ?? []) {
       for (const s of r.sizes ?? []) {
-        row(`claim SELECT median (${s.rows.toLocaleString('en')} PENDING)`, r.engine, `${num(s.claimSelect?.median, 3)} ms; claim txn ${num(s.claimTransaction?.median, 3)} ms; reap ${num(s.reap?.median, 3)} ms`);
+        row(
+          `claim SELECT median (${s.rows.toLocaleString('en')} PENDING)`,
+          r.engine,
+          `${num(s.claimSelect?.median, 3)} ms; claim txn ${num(s.claimTransaction?.median, 3)} ms; reap ${num(s.reap?.median, 3)} ms`,
+        );
       }
       if (r.error) row('error', r.engine, r.error);
     }
@@ -190,7 +222,12 @@ async function main(): Promise<void> {
     log(`node dist/bench/run-all.js [options]\n${args.usage()}`);
     return;
   }
-  const only = new Set(args.string('only', BENCHES.map((b) => b.name).join(',')).split(',').map((s) => s.trim()));
+  const only = new Set(
+    args
+      .string('only', BENCHES.map((b) => b.name).join(','))
+      .split(',')
+      .map((s) => s.trim()),
+  );
   for (const name of only) if (!BENCHES.some((b) => b.name === name)) throw new Error(`unknown bench ${name}`);
   const o = { start: args.flag('start'), quick: args.flag('quick') };
   const keep = args.flag('write');
@@ -199,7 +236,9 @@ async function main(): Promise<void> {
   const started = new Date();
   const revision = sourceRevision();
   log(`bench run-all: ${describeMachine(machine)}; load average at start ${startLoad}; checkout ${revision}`);
-  log(`MariaDB: ${process.env.MARIADB_DIR ? `MARIADB_DIR ${process.env.MARIADB_DIR}, ` : ''}port ${process.env.MARIADB_PORT ?? '3307 (default: shared with tests; set MARIADB_DIR/MARIADB_PORT for a private one)'}`);
+  log(
+    `MariaDB: ${process.env.MARIADB_DIR ? `MARIADB_DIR ${process.env.MARIADB_DIR}, ` : ''}port ${process.env.MARIADB_PORT ?? '3307 (default: shared with tests; set MARIADB_DIR/MARIADB_PORT for a private one)'}`,
+  );
 
   const runs: BenchRun[] = [];
   for (const spec of BENCHES) {
@@ -225,7 +264,10 @@ async function main(): Promise<void> {
     `machine: ${machine.cpuModel}, ${machine.cores} cores, ${machine.memoryGiB} GiB, node ${machine.node}, OpenSSL ${machine.openssl}, ${machine.platform}`,
     `load average (1/5/15 min): start ${startLoad}, end ${endLoad} (the machine is shared: others' work counts in it)`,
     `started ${started.toISOString()}, took ${((Date.now() - started.getTime()) / 60_000).toFixed(1)} min; checkout ${revision}`,
-    ...runs.map((r) => `${r.name}: exit ${r.exit}, ${r.seconds.toFixed(0)} s, \`${r.command}\`${r.json?.loadAverage ? `, load ${r.json.loadAverage.start} -> ${r.json.loadAverage.end}` : ''}`),
+    ...runs.map(
+      (r) =>
+        `${r.name}: exit ${r.exit}, ${r.seconds.toFixed(0)} s, \`${r.command}\`${r.json?.loadAverage ? `, load ${r.json.loadAverage.start} -> ${r.json.loadAverage.end}` : ''}`,
+    ),
     `goals: ${pass} PASS, ${miss} MISS`,
   ];
   log('\n=== benchmark summary ===');
@@ -258,7 +300,10 @@ async function main(): Promise<void> {
       '',
       markdownTable(header, table),
       '',
-      `Per-bench reports: ${runs.flatMap((r) => r.files.filter((f) => f.endsWith('.md'))).map((f) => `\`${f.slice(f.indexOf('bench/results/'))}\``).join(', ')}`,
+      `Per-bench reports: ${runs
+        .flatMap((r) => r.files.filter((f) => f.endsWith('.md')))
+        .map((f) => `\`${f.slice(f.indexOf('bench/results/'))}\``)
+        .join(', ')}`,
       '',
       'Run: `npm run bench` (MariaDB: `MARIADB_DIR=/tmp/acqp-bench-mariadb MARIADB_PORT=3317 scripts/mariadb.sh start`; Redis: `scripts/redis.sh start`)',
     ].join('\n');

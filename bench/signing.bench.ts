@@ -16,15 +16,7 @@
  */
 import { generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
 import { cpus } from 'node:os';
-import {
-  formatSignatureHeader,
-  InboundRequest,
-  parseMessageTime,
-  SignedMessage,
-  signMessage,
-  verifyInboundRequest,
-  verifyMessage,
-} from '../src/signing';
+import { formatSignatureHeader, InboundRequest, parseMessageTime, SignedMessage, signMessage, verifyInboundRequest, verifyMessage } from '../src/signing';
 
 /** Measured time per side in one round, in ms. */
 const ROUND_MS = 300;
@@ -133,8 +125,7 @@ function main(): void {
   const publicKeys: readonly KeyObject[] = [publicKey];
   const verifyOptions = { publicKeys, nowMs: parseMessageTime(message.time)!, skewMs: 5 * 60_000 };
 
-  const rawStringToSign = () =>
-    Buffer.concat([Buffer.from(`${message.method} ${message.path}\n${message.clientId}.${message.time}.`, 'utf8'), body]);
+  const rawStringToSign = () => Buffer.concat([Buffer.from(`${message.method} ${message.path}\n${message.clientId}.${message.time}.`, 'utf8'), body]);
   const rawSign = () => sign('sha256', rawStringToSign(), privateKey);
   const rawVerify = () => verify('sha256', rawStringToSign(), publicKey, Buffer.from(signatureBase64, 'base64'));
   const moduleSign = () => signMessage(message, privateKey);
@@ -159,13 +150,7 @@ function main(): void {
   ];
 
   const header = ['operation', 'raw ops/s', 'module ops/s', 'module/raw', `goal >= ${GOAL_RATIO.toFixed(2)}`];
-  const lines = rows.map(([name, r]) => [
-    name,
-    r.raw.toFixed(0),
-    r.module.toFixed(0),
-    r.ratio.toFixed(3),
-    r.ratio >= GOAL_RATIO ? 'PASS' : 'MISS',
-  ]);
+  const lines = rows.map(([name, r]) => [name, r.raw.toFixed(0), r.module.toFixed(0), r.ratio.toFixed(3), r.ratio >= GOAL_RATIO ? 'PASS' : 'MISS']);
   const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
   const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
   console.log('');

@@ -70,10 +70,7 @@ export class InitialSchema1763800000000 implements MigrationInterface {
           ...c.stamps(),
         ],
         indices: [{ name: 'ix_callback_endpoints_merchant', columnNames: ['merchant_id', 'status'] }],
-        foreignKeys: [
-          c.fk('callback_endpoints', 'merchant_id', 'merchants'),
-          c.fk('callback_endpoints', 'sub_merchant_id', 'sub_merchants'),
-        ],
+        foreignKeys: [c.fk('callback_endpoints', 'merchant_id', 'merchants'), c.fk('callback_endpoints', 'sub_merchant_id', 'sub_merchants')],
       }),
       new Table({
         name: 'auth_codes',

@@ -50,7 +50,9 @@ function readKey(file: string, variable: string): string {
     return readFileSync(file, 'utf8');
   } catch (err) {
     // Sandbox material appears on the gateway's first sandbox start.
-    throw new Error(`${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); start the gateway in sandbox mode once, or set the variable`);
+    throw new Error(
+      `${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); start the gateway in sandbox mode once, or set the variable`,
+    );
   }
 }
 

@@ -96,21 +96,32 @@ function startReceiver(name: string, gatewayKey: KeyObject, failFirst: number): 
       const sig = parseSignatureHeader(String(req.headers.signature ?? ''));
       const valid =
         sig !== null &&
-        verifyMessage(
-          { method: 'POST', path: req.url ?? '/', clientId: MERCHANT_CLIENT_ID, time: String(req.headers['request-time']), body },
-          sig.signature,
-          [gatewayKey],
-        );
+        verifyMessage({ method: 'POST', path: req.url ?? '/', clientId: MERCHANT_CLIENT_ID, time: String(req.headers['request-time']), body }, sig.signature, [
+          gatewayKey,
+        ]);
       const payload = JSON.parse(body) as { notifyId: string; authorizationNotifyType: string; tokenCancelSource?: string; accessToken: string };
-      got.push({ notifyId: payload.notifyId, type: payload.authorizationNotifyType, source: payload.tokenCancelSource, signatureValid: valid, accessToken: payload.accessToken });
-      note(name, `got ${payload.authorizationNotifyType}${payload.tokenCancelSource ? ` (${payload.tokenCancelSource})` : ''}, signature ${valid ? 'valid' : 'INVALID'}`);
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } }));
+      got.push({
+        notifyId: payload.notifyId,
+        type: payload.authorizationNotifyType,
+        source: payload.tokenCancelSource,
+        signatureValid: valid,
+        accessToken: payload.accessToken,
+      });
+      note(
+        name,
+        `got ${payload.authorizationNotifyType}${payload.tokenCancelSource ? ` (${payload.tokenCancelSource})` : ''}, signature ${valid ? 'valid' : 'INVALID'}`,
+      );
+      res
+        .writeHead(200, { 'content-type': 'application/json' })
+        .end(JSON.stringify({ result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } }));
     });
   });
-  return new Promise((ok) => server.listen(0, '127.0.0.1', () => {
-    const address = server.address();
-    ok({ url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/callbacks/${name}`, server, got });
-  }));
+  return new Promise((ok) =>
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      ok({ url: `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/callbacks/${name}`, server, got });
+    }),
+  );
 }
 
 function startGateway(dataDir: string): Promise<{ child: ChildProcess; base: string }> {
@@ -159,7 +170,13 @@ async function main(): Promise<void> {
       return json;
     };
     const simulator = async (path: string, body: object) =>
-      (await (await fetch(`${gw.base}/sandbox/alipayplus/_simulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) })).json()) as any;
+      (await (
+        await fetch(`${gw.base}/sandbox/alipayplus/_simulator/${path}`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify(body),
+        })
+      ).json()) as any;
 
     // Onboarding, as an operator does it.
     const merchantKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
@@ -207,16 +224,25 @@ async function main(): Promise<void> {
     const answerSig = parseSignatureHeader(revoke.headers.get('signature') ?? undefined);
     const answerValid =
       answerSig !== null &&
-      verifyMessage({ method: 'POST', path: revokePath, clientId: revoke.headers.get('client-id') ?? '', time: revoke.headers.get('response-time') ?? '', body: revokeRaw }, answerSig.signature, [gatewayKey]);
+      verifyMessage(
+        { method: 'POST', path: revokePath, clientId: revoke.headers.get('client-id') ?? '', time: revoke.headers.get('response-time') ?? '', body: revokeRaw },
+        answerSig.signature,
+        [gatewayKey],
+      );
     const revokeResult = (JSON.parse(revokeRaw) as { result: { resultStatus: string } }).result;
     note('merchant', `revoke for user 1 answered ${revokeResult.resultStatus}, signature ${answerValid ? 'valid' : 'INVALID'}`);
     check(revokeResult.resultStatus === 'S' && answerValid, 'the merchant revoke is answered a signed S');
 
-    const calls = (await (await fetch(`${gw.base}/sandbox/alipayplus/_simulator/received`)).json()) as { received: Array<{ body: any; signatureValid: boolean }> };
+    const calls = (await (await fetch(`${gw.base}/sandbox/alipayplus/_simulator/received`)).json()) as {
+      received: Array<{ body: any; signatureValid: boolean }>;
+    };
     const cancel = calls.received.filter((r) => r.body?.accessToken === first.accessToken);
     note('Alipay+', `received cancelToken: ${JSON.stringify({ ...cancel[0]?.body, accessToken: `${first.accessToken.slice(0, 6)}…` })}`);
     check(cancel.length === 1 && cancel[0]!.signatureValid, 'Alipay+ got exactly one signed cancelToken for user 1');
-    check(cancel[0]?.body?.pspId === first.pspId && cancel[0]?.body?.passThroughInfo?.includes('user unbound'), 'cancelToken carried the wallet’s pspId and the merchant’s passThroughInfo');
+    check(
+      cancel[0]?.body?.pspId === first.pspId && cancel[0]?.body?.passThroughInfo?.includes('user unbound'),
+      'cancelToken carried the wallet’s pspId and the merchant’s passThroughInfo',
+    );
 
     // User 2 unbinds in the wallet: Alipay+ sends TOKEN_CANCELED (PSP).
     await simulator('wallet-cancel', { accessToken: second.accessToken });
@@ -242,7 +268,10 @@ async function main(): Promise<void> {
       const byToken = (t: string) => r.got.filter((g) => g.accessToken === t);
       const name = r.url.split('/').pop();
       check(byToken(first.accessToken).length === 1 && byToken(second.accessToken).length === 1, `${name} got each cancellation exactly once`);
-      check(r.got.every((g) => g.signatureValid), `${name} verified every callback signature`);
+      check(
+        r.got.every((g) => g.signatureValid),
+        `${name} verified every callback signature`,
+      );
     }
     const all = [one, two].flatMap((t) => t.timeline.events.flatMap((e: any) => e.deliveries));
     const failed = all.flatMap((d: any) => d.attempts).filter((a: any) => a.httpStatus === 500);

@@ -36,7 +36,15 @@ export class FanoutProducer {
     await this.queue.addBulk(
       this.endpoints.map((e) => ({
         name: 'callback',
-        data: { notifyId, accessToken, referenceMerchantId: this.referenceMerchantId, merchantAccountId: e.merchantAccountId, url: e.url, occurredAt, cancelSource: 'PSP' },
+        data: {
+          notifyId,
+          accessToken,
+          referenceMerchantId: this.referenceMerchantId,
+          merchantAccountId: e.merchantAccountId,
+          url: e.url,
+          occurredAt,
+          cancelSource: 'PSP',
+        },
         opts: JOB_OPTIONS,
       })),
     );

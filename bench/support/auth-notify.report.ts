@@ -93,7 +93,10 @@ export function buildReport(input: ReportInput): { text: string; markdown: strin
   const ratio = (r: TargetRun) => (r.max && Number.isFinite(ceiling) ? r.max.sPerSecond / ceiling : NaN);
 
   const perS = (cpuMs: number | null | undefined, r?: PhaseResult) => (cpuMs != null && r && r.s > 0 ? cpuMs / r.s : NaN);
-  const ceilingCpus = runs.filter((r) => r.kind === 'ceiling' && r.max && !r.error).map((r) => perS(r.maxCpu?.targetMs, r.max)).filter(Number.isFinite);
+  const ceilingCpus = runs
+    .filter((r) => r.kind === 'ceiling' && r.max && !r.error)
+    .map((r) => perS(r.maxCpu?.targetMs, r.max))
+    .filter(Number.isFinite);
   const ceilingCpu = ceilingCpus.length ? ceilingCpus.reduce((a, b) => a + b, 0) / ceilingCpus.length : NaN;
 
   // One table: each target's max-throughput row, then its fixed-rate row (the one the p99 goal is judged on).
@@ -159,7 +162,8 @@ export function buildReport(input: ReportInput): { text: string; markdown: strin
       ]);
     }
   }
-  if (ceilings.length > 1) rows.push([`ceiling used (mean of ${ceilings.length})`, '', rate(ceiling), '1.00', '', '', '', '', '', ceilingCpu.toFixed(2), '', '', '']);
+  if (ceilings.length > 1)
+    rows.push([`ceiling used (mean of ${ceilings.length})`, '', rate(ceiling), '1.00', '', '', '', '', '', ceilingCpu.toFixed(2), '', '', '']);
 
   const gateways = runs.filter((r) => r.kind !== 'ceiling');
   const goals: Array<{ goal: string; target: string; value: string; pass: boolean | null }> = [];
@@ -168,7 +172,9 @@ export function buildReport(input: ReportInput): { text: string; markdown: strin
     goals.push({
       goal: `p99 < ${GOAL_P99_MS} ms at ${GOAL_RATE}/s (every request S)`,
       target: r.name,
-      value: f ? `p99 ${ms(f.latency.p99)} ms at ${settings.rate}/s, ${failures(f)} not S${settings.rate !== GOAL_RATE ? ` (not judged: run at ${settings.rate}/s)` : ''}` : 'no result',
+      value: f
+        ? `p99 ${ms(f.latency.p99)} ms at ${settings.rate}/s, ${failures(f)} not S${settings.rate !== GOAL_RATE ? ` (not judged: run at ${settings.rate}/s)` : ''}`
+        : 'no result',
       pass: !f ? false : settings.rate !== GOAL_RATE ? null : f.s > 0 && f.latency.p99 < GOAL_P99_MS && failures(f) === 0 && !f.fellBehind,
     });
   }
@@ -190,7 +196,12 @@ export function buildReport(input: ReportInput): { text: string; markdown: strin
   for (const r of gateways) {
     const cpu = perS(r.maxCpu?.targetMs, r.max);
     if (Number.isFinite(cpu) && Number.isFinite(ceilingCpu)) {
-      goals.push({ goal: 'CPU per S answer vs the ceiling (information)', target: r.name, value: `${cpu.toFixed(2)} ms = ${(cpu / ceilingCpu).toFixed(1)}x the ceiling's ${ceilingCpu.toFixed(2)} ms`, pass: null });
+      goals.push({
+        goal: 'CPU per S answer vs the ceiling (information)',
+        target: r.name,
+        value: `${cpu.toFixed(2)} ms = ${(cpu / ceilingCpu).toFixed(1)}x the ceiling's ${ceilingCpu.toFixed(2)} ms`,
+        pass: null,
+      });
     }
   }
   const goalHeader = ['goal', 'target', 'measured', 'result'];
@@ -199,15 +210,43 @@ export function buildReport(input: ReportInput): { text: string; markdown: strin
   const checkHeader = ['target', 'check', 'expected', 'found', 'result'];
   const checkRows: string[][] = [];
   for (const r of runs) {
-    checkRows.push([r.name, 'sampled answer signatures valid', String(r.signatures.checked), String(r.signatures.valid), r.signatures.checked === r.signatures.valid ? 'OK' : 'BAD']);
+    checkRows.push([
+      r.name,
+      'sampled answer signatures valid',
+      String(r.signatures.checked),
+      String(r.signatures.valid),
+      r.signatures.checked === r.signatures.valid ? 'OK' : 'BAD',
+    ]);
     for (const c of r.correctness ?? []) {
-      checkRows.push([r.name, c.what, c.expected === c.expectedMax ? String(c.expected) : `${c.expected}..${c.expectedMax}`, String(c.actual), c.ok ? 'OK' : 'MISMATCH']);
+      checkRows.push([
+        r.name,
+        c.what,
+        c.expected === c.expectedMax ? String(c.expected) : `${c.expected}..${c.expectedMax}`,
+        String(c.actual),
+        c.ok ? 'OK' : 'MISMATCH',
+      ]);
     }
     if (r.statementsPerS) {
-      checkRows.push([r.name, 'MariaDB statements per S answer (server-wide)', '-', Object.entries(r.statementsPerS).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', '), 'INFO']);
+      checkRows.push([
+        r.name,
+        'MariaDB statements per S answer (server-wide)',
+        '-',
+        Object.entries(r.statementsPerS)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', '),
+        'INFO',
+      ]);
     }
-    if (r.locks) checkRows.push([r.name, 'InnoDB deadlocks / row-lock waits in the timed phases', '0 / -', `${r.locks.deadlocks} / ${r.locks.rowLockWaits}`, r.locks.deadlocks === 0 ? 'OK' : 'DEADLOCKS']);
-    if (r.logLines) checkRows.push([r.name, 'gateway log lines warn / error', '-', `${r.logLines.warn} / ${r.logLines.error}`, r.logLines.error === 0 ? 'OK' : 'SEE LOG']);
+    if (r.locks)
+      checkRows.push([
+        r.name,
+        'InnoDB deadlocks / row-lock waits in the timed phases',
+        '0 / -',
+        `${r.locks.deadlocks} / ${r.locks.rowLockWaits}`,
+        r.locks.deadlocks === 0 ? 'OK' : 'DEADLOCKS',
+      ]);
+    if (r.logLines)
+      checkRows.push([r.name, 'gateway log lines warn / error', '-', `${r.logLines.warn} / ${r.logLines.error}`, r.logLines.error === 0 ? 'OK' : 'SEE LOG']);
   }
 
   const setup = [

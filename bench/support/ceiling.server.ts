@@ -28,7 +28,10 @@ async function main(): Promise<void> {
   const publicKeys = [BENCH_KEYS.alipayPlusPublic];
   app.post(AUTH_NOTIFY_PATH, (req, reply) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
-    const verified = verifyInboundRequest({ method: req.method, path: req.url, headers: req.headers, rawBody }, { publicKeys, nowMs: Date.now(), skewMs: SKEW_MS });
+    const verified = verifyInboundRequest(
+      { method: req.method, path: req.url, headers: req.headers, rawBody },
+      { publicKeys, nowMs: Date.now(), skewMs: SKEW_MS },
+    );
     const body = verified.ok ? S_ANSWER : F_ANSWER;
     const headers = signedResponseHeaders(
       { method: req.method, path: req.url, clientId: BENCH_CLIENT_ID, time: new Date().toISOString(), body },
@@ -39,7 +42,11 @@ async function main(): Promise<void> {
   await app.listen({ port, host: '127.0.0.1' });
   const address = app.server.address();
   process.stdout.write(`READY ${typeof address === 'object' && address ? address.port : port}\n`);
-  const stop = () => void app.close().then(() => process.exit(0), () => process.exit(1));
+  const stop = () =>
+    void app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);
 }

@@ -35,12 +35,29 @@ export function deliveryRows(count: number, firstEvent: number, now: number): un
     // 90% due within the last hour (a backlog), 10% retries due within the next 6 h.
     const at = Math.random() < 0.9 ? now - Math.random() * 3_600_000 : now + Math.random() * 6 * 3_600_000;
     const created = sqlTime(new Date(Math.min(at, now)));
-    rows[k] = [ids[k], `e0000000-0000-4000-8000-${String(event).padStart(12, '0')}`, endpointId(k % ENDPOINTS), MERCHANT_ID, 'PENDING', 0, sqlTime(new Date(at)), null, null, 0, null, null, null, created, created];
+    rows[k] = [
+      ids[k],
+      `e0000000-0000-4000-8000-${String(event).padStart(12, '0')}`,
+      endpointId(k % ENDPOINTS),
+      MERCHANT_ID,
+      'PENDING',
+      0,
+      sqlTime(new Date(at)),
+      null,
+      null,
+      0,
+      null,
+      null,
+      null,
+      created,
+      created,
+    ];
   }
   return rows;
 }
 
-const COLUMNS = 'id, event_id, endpoint_id, merchant_id, status, attempt_count, next_attempt_at, lease_owner, lease_expires_at, lease_version, last_http_status, last_error, delivered_at, created_at, updated_at';
+const COLUMNS =
+  'id, event_id, endpoint_id, merchant_id, status, attempt_count, next_attempt_at, lease_owner, lease_expires_at, lease_version, last_http_status, last_error, delivered_at, created_at, updated_at';
 
 export interface Driver {
   readonly version: string;
@@ -115,7 +132,9 @@ export async function mariadbDriver(url: string): Promise<Driver> {
         try {
           const [analyzed] = await c.query(`ANALYZE ${q.sql}`, q.params);
           for (const r of analyzed as Array<Record<string, unknown>>) {
-            out.push(`ANALYZE: table ${r.table}, type ${r.type}, key ${r.key}, rows ${r.rows}, r_rows ${r.r_rows}, filtered ${r.filtered}, r_filtered ${r.r_filtered}, Extra: ${r.Extra}`);
+            out.push(
+              `ANALYZE: table ${r.table}, type ${r.type}, key ${r.key}, rows ${r.rows}, r_rows ${r.r_rows}, filtered ${r.filtered}, r_filtered ${r.r_filtered}, Extra: ${r.Extra}`,
+            );
           }
         } finally {
           await c.query('ROLLBACK');
@@ -161,7 +180,9 @@ export function sqliteDriver(path: string): Driver {
       // SQLite binds at most 32,766 parameters per statement: 2,000 rows of 15 columns at a time.
       for (let from = 0; from < rows.length; from += 2000) {
         const part = rows.slice(from, from + 2000);
-        const stmt = prepare(`INSERT INTO deliveries (${COLUMNS}) VALUES ${Array.from({ length: part.length }, () => `(${new Array(15).fill('?').join(',')})`).join(',')}`);
+        const stmt = prepare(
+          `INSERT INTO deliveries (${COLUMNS}) VALUES ${Array.from({ length: part.length }, () => `(${new Array(15).fill('?').join(',')})`).join(',')}`,
+        );
         stmt.run(...part.flat());
       }
     },
@@ -179,7 +200,12 @@ export function sqliteDriver(path: string): Driver {
       inTx(() => {
         const t0 = performance.now();
         const rows = prepare(select.sql).all(...(select.params as never[])) as Array<Record<string, string>>;
-        prepare(lease.sql).run(...(substituteIds(lease, rows.map((r) => r.d_id ?? r.id)) as never[]));
+        prepare(lease.sql).run(
+          ...(substituteIds(
+            lease,
+            rows.map((r) => r.d_id ?? r.id),
+          ) as never[]),
+        );
         return performance.now() - t0;
       }),
     timeStatement: async (q) =>

@@ -22,7 +22,14 @@ export interface AckLog {
 export type CancellationTask = (i: number) => Promise<string>;
 
 function newLog(count: number): AckLog {
-  return { sendAt: new Float64Array(count).fill(NaN), ackAt: new Float64Array(count).fill(NaN), acked: new Uint8Array(count), errors: {}, sent: 0, fellBehind: false };
+  return {
+    sendAt: new Float64Array(count).fill(NaN),
+    ackAt: new Float64Array(count).fill(NaN),
+    acked: new Uint8Array(count),
+    errors: {},
+    sent: 0,
+    fellBehind: false,
+  };
 }
 
 function settle(log: AckLog, i: number, label: string): void {
@@ -68,7 +75,12 @@ export async function openLoopAcks(count: number, rate: number, task: Cancellati
       const k = i++;
       log.sent++;
       log.sendAt[k] = epochMs();
-      pending.push(task(k).then((label) => settle(log, k, label), (err: unknown) => settle(log, k, (err as { code?: string }).code ?? 'error')));
+      pending.push(
+        task(k).then(
+          (label) => settle(log, k, label),
+          (err: unknown) => settle(log, k, (err as { code?: string }).code ?? 'error'),
+        ),
+      );
     }
     if (i < count) await new Promise((r) => setTimeout(r, Math.max(0, start + i * interval - performance.now())));
   }

@@ -104,7 +104,12 @@ export async function runPhase(
   const incomplete = await waitForDeliveries(receivers, acked * endpointCount, limits, phase === 'burst' ? 200 : 10);
   const window: [number, number] = [from, monotonicUs()];
   const wallMs = performance.now() - wall0;
-  const cpu1 = { target: processCpuMs(target.pid), store: processCpuMs(target.storePid), receivers: sumCpu(receivers.pids), client: process.cpuUsage(cpu0.client) };
+  const cpu1 = {
+    target: processCpuMs(target.pid),
+    store: processCpuMs(target.storePid),
+    receivers: sumCpu(receivers.pids),
+    client: process.cpuUsage(cpu0.client),
+  };
   const memory = rss.stop();
   const counters1 = target.counters ? await target.counters() : null;
   // Late twins (a duplicate after the expected count was reached) get a moment to show up.

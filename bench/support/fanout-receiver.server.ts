@@ -34,7 +34,15 @@ const now = () => performance.timeOrigin + performance.now();
  * `signature=`, URL-decoded (java.net.URLDecoder: `+` is a space),
  * base64-decoded, SHA256withRSA over `<method> <requestUri>\n<clientId>.<requestTime>.<body>`.
  */
-function checkSignature(requestUri: string, method: string, clientId: unknown, requestTime: unknown, signature: unknown, body: string, key: KeyObject): boolean {
+function checkSignature(
+  requestUri: string,
+  method: string,
+  clientId: unknown,
+  requestTime: unknown,
+  signature: unknown,
+  body: string,
+  key: KeyObject,
+): boolean {
   if (typeof signature !== 'string' || typeof clientId !== 'string' || typeof requestTime !== 'string') return false;
   const parts = signature.split('signature=');
   const real = parts.length > 1 ? parts[1] : '';

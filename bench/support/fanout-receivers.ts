@@ -92,12 +92,15 @@ export class FanoutReceivers {
 
   async stats(): Promise<ReceiverStats> {
     const all = await Promise.all(this.ports.map(async (p) => JSON.parse(await call(p[0], 'GET', '/_stats')) as ReceiverStats));
-    return all.reduce((a, b) => ({ count: a.count + b.count, invalid: a.invalid + b.invalid, dropped: a.dropped + b.dropped, maxOpen: Math.max(a.maxOpen, b.maxOpen) }), {
-      count: 0,
-      invalid: 0,
-      dropped: 0,
-      maxOpen: 0,
-    });
+    return all.reduce(
+      (a, b) => ({ count: a.count + b.count, invalid: a.invalid + b.invalid, dropped: a.dropped + b.dropped, maxOpen: Math.max(a.maxOpen, b.maxOpen) }),
+      {
+        count: 0,
+        invalid: 0,
+        dropped: 0,
+        maxOpen: 0,
+      },
+    );
   }
 
   /** Everything recorded since the last reset, from every receiver process. */

@@ -153,19 +153,38 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
   const sqlite = results.find((r) => r.kind === 'sqlite');
   const bull = results.find((r) => r.kind === 'bullmq');
   const gateways = [maria, sqlite].filter((r): r is TargetResult => r !== undefined);
-  const hwm = (r: TargetResult) => Math.max(r.lifetimeHwmMB ?? NaN, ...[r.warmup, ...r.singles, r.burst, r.trickle].map((p) => p?.memory.hwmMB ?? NaN).filter(Number.isFinite));
+  const hwm = (r: TargetResult) =>
+    Math.max(r.lifetimeHwmMB ?? NaN, ...[r.warmup, ...r.singles, r.burst, r.trickle].map((p) => p?.memory.hwmMB ?? NaN).filter(Number.isFinite));
 
-  const compareHeader = ['burst', 'deliveries/s', 'ack->delivery p50 ms', 'p99 ms', 'peak RSS MB (lifetime)', 'CPU ms/delivery (process / store)', 'what it includes'];
+  const compareHeader = [
+    'burst',
+    'deliveries/s',
+    'ack->delivery p50 ms',
+    'p99 ms',
+    'peak RSS MB (lifetime)',
+    'CPU ms/delivery (process / store)',
+    'what it includes',
+  ];
   const compareRows: string[][] = [];
   const includes: Record<TargetResult['kind'], string> = {
-    mariadb: 'verifies + stores each authNotify, outbox rows in MariaDB (durable); per claim: lease, 6 reads, decrypt; per delivery: sign (thread pool), POST; per batch of finished attempts: fenced updates + attempt rows',
+    mariadb:
+      'verifies + stores each authNotify, outbox rows in MariaDB (durable); per claim: lease, 6 reads, decrypt; per delivery: sign (thread pool), POST; per batch of finished attempts: fenced updates + attempt rows',
     sqlite: 'as MariaDB, on an SQLite file (WAL, synchronous=NORMAL)',
-    bullmq: 'addBulk of 100 jobs to Redis (in memory, no persistence), token in clear in Redis; per delivery: sign (thread pool, the same function), POST; no attempt log',
+    bullmq:
+      'addBulk of 100 jobs to Redis (in memory, no persistence), token in clear in Redis; per delivery: sign (thread pool, the same function), POST; no attempt log',
   };
   for (const r of [maria, sqlite, bull]) {
     if (!r?.burst) continue;
     const o = r.burst.outcome;
-    compareRows.push([r.name, f0(o.deliveriesPerSecond), f1(o.ackToDelivery.p50), f1(o.ackToDelivery.p99), f0(hwm(r)), `${f1(r.burst.cpuPerDelivery.target)} / ${f1(r.burst.cpuPerDelivery.store)}`, includes[r.kind]]);
+    compareRows.push([
+      r.name,
+      f0(o.deliveriesPerSecond),
+      f1(o.ackToDelivery.p50),
+      f1(o.ackToDelivery.p99),
+      f0(hwm(r)),
+      `${f1(r.burst.cpuPerDelivery.target)} / ${f1(r.burst.cpuPerDelivery.store)}`,
+      includes[r.kind],
+    ]);
   }
   for (const g of gateways) {
     if (!g.burst || !bull?.burst) continue;
@@ -198,7 +217,12 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
     goals.push({
       goal: 'fan-out ahead of BullMQ (deliveries/s, same run)',
       target: g.name,
-      value: a && b ? `${f0(a.deliveriesPerSecond)} vs ${f0(b.deliveriesPerSecond)}/s = ${(a.deliveriesPerSecond / b.deliveriesPerSecond).toFixed(2)}x` : bull ? 'no result' : 'BullMQ not run',
+      value:
+        a && b
+          ? `${f0(a.deliveriesPerSecond)} vs ${f0(b.deliveriesPerSecond)}/s = ${(a.deliveriesPerSecond / b.deliveriesPerSecond).toFixed(2)}x`
+          : bull
+            ? 'no result'
+            : 'BullMQ not run',
       pass: a && b ? a.deliveriesPerSecond > b.deliveriesPerSecond : null,
     });
   }
@@ -217,7 +241,12 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
   }
   for (const g of gateways) {
     const peak = hwm(g);
-    goals.push({ goal: `gateway RSS < ${GOAL_RSS_MB} MB (VmHWM over the whole run)`, target: g.name, value: Number.isFinite(peak) ? `${f0(peak)} MB` : 'no result', pass: Number.isFinite(peak) ? peak < GOAL_RSS_MB : false });
+    goals.push({
+      goal: `gateway RSS < ${GOAL_RSS_MB} MB (VmHWM over the whole run)`,
+      target: g.name,
+      value: Number.isFinite(peak) ? `${f0(peak)} MB` : 'no result',
+      pass: Number.isFinite(peak) ? peak < GOAL_RSS_MB : false,
+    });
   }
   for (const r of results) {
     const phases = [r.warmup, ...r.singles, r.burst, r.trickle].filter((p): p is PhaseRun => p !== undefined);
@@ -238,18 +267,41 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
   const checkHeader = ['target', 'check', 'expected', 'found', 'result'];
   const checkRows: string[][] = [];
   for (const r of results) {
-    if (r.setup) checkRows.push([r.name, 'set-up: tokens created by TOKEN_CREATED', String(r.setup.tokens), String(r.setup.acked), r.setup.acked === r.setup.tokens ? 'OK' : 'SHORT']);
+    if (r.setup)
+      checkRows.push([
+        r.name,
+        'set-up: tokens created by TOKEN_CREATED',
+        String(r.setup.tokens),
+        String(r.setup.acked),
+        r.setup.acked === r.setup.tokens ? 'OK' : 'SHORT',
+      ]);
     for (const c of r.checks) checkRows.push([r.name, c.what, c.expected, String(c.actual), c.ok ? 'OK' : 'MISMATCH']);
     if (r.burst?.perDelivery) {
-      checkRows.push([r.name, 'MariaDB statements per delivery in the burst (server-wide, ingest included)', '-', Object.entries(r.burst.perDelivery).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', '), 'INFO']);
+      checkRows.push([
+        r.name,
+        'MariaDB statements per delivery in the burst (server-wide, ingest included)',
+        '-',
+        Object.entries(r.burst.perDelivery)
+          .map(([k, v]) => `${k} ${v.toFixed(1)}`)
+          .join(', '),
+        'INFO',
+      ]);
     }
     if (r.storePeakMB !== undefined) checkRows.push([r.name, 'Redis used_memory_peak MB (not in the worker RSS)', '-', f0(r.storePeakMB), 'INFO']);
-    if (r.logLines) checkRows.push([r.name, 'gateway log lines warn / error', '-', `${r.logLines.warn} / ${r.logLines.error}`, r.logLines.error === 0 ? 'OK' : 'SEE LOG']);
+    if (r.logLines)
+      checkRows.push([r.name, 'gateway log lines warn / error', '-', `${r.logLines.warn} / ${r.logLines.error}`, r.logLines.error === 0 ? 'OK' : 'SEE LOG']);
     for (const p of [r.warmup, ...r.singles, r.burst, r.trickle]) {
       if (p?.outcome && (p.outcome.unexpected > 0 || p.outcome.ofUnacked > 0 || p.outcome.splitNotifyIds > 0)) {
-        checkRows.push([r.name, `${p.phase}: unexpected / of unacknowledged / split notifyIds`, '0 / 0 / 0', `${p.outcome.unexpected} / ${p.outcome.ofUnacked} / ${p.outcome.splitNotifyIds}`, 'CHECK']);
+        checkRows.push([
+          r.name,
+          `${p.phase}: unexpected / of unacknowledged / split notifyIds`,
+          '0 / 0 / 0',
+          `${p.outcome.unexpected} / ${p.outcome.ofUnacked} / ${p.outcome.splitNotifyIds}`,
+          'CHECK',
+        ]);
       }
-      if (p && Object.keys(p.outcome.notAcked).length > 0) checkRows.push([r.name, `${p.phase}: cancellations not acknowledged S`, '0', JSON.stringify(p.outcome.notAcked), 'CHECK']);
+      if (p && Object.keys(p.outcome.notAcked).length > 0)
+        checkRows.push([r.name, `${p.phase}: cancellations not acknowledged S`, '0', JSON.stringify(p.outcome.notAcked), 'CHECK']);
     }
   }
 
@@ -280,7 +332,8 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
   if (compareRows.length) out.push(`\ngateway vs BullMQ (burst)\n${textTable(compareHeader, compareRows)}`);
   out.push(`\ngoals\n${textTable(goalHeader, goalRows)}`);
   out.push(`\nchecks\n${textTable(checkHeader, checkRows)}`);
-  for (const r of results) if (r.profile) out.push(`\nCPU profile of ${r.name} during the burst (${r.profile.file})\n${formatProfileSummary(r.profile.summary)}`);
+  for (const r of results)
+    if (r.profile) out.push(`\nCPU profile of ${r.name} during the burst (${r.profile.file})\n${formatProfileSummary(r.profile.summary)}`);
 
   const json = {
     benchmark: 'fanout',
@@ -312,7 +365,9 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
     '',
     markdownTable(checkHeader, checkRows),
     '',
-    ...results.flatMap((r) => (r.profile ? [`## CPU profile of ${r.name} during the burst`, '', '```text', formatProfileSummary(r.profile.summary), '```', ''] : [])),
+    ...results.flatMap((r) =>
+      r.profile ? [`## CPU profile of ${r.name} during the burst`, '', '```text', formatProfileSummary(r.profile.summary), '```', ''] : [],
+    ),
     'Run: `npx tsc -p tsconfig.build.json && node dist/bench/fanout.bench.js --write` (MariaDB: scripts/mariadb.sh start; Redis: scripts/redis.sh start)',
   ].join('\n');
   return { text: out.join('\n'), markdown, json };

@@ -18,7 +18,15 @@ function postJson(port: number, path: string, body: object, headers: Record<stri
   const raw = Buffer.from(JSON.stringify(body), 'utf8');
   return new Promise((resolve, reject) => {
     const req = request(
-      { host: '127.0.0.1', port, path, method: 'POST', agent: false, timeout: 10_000, headers: { 'content-type': 'application/json', 'content-length': String(raw.length), ...headers } },
+      {
+        host: '127.0.0.1',
+        port,
+        path,
+        method: 'POST',
+        agent: false,
+        timeout: 10_000,
+        headers: { 'content-type': 'application/json', 'content-length': String(raw.length), ...headers },
+      },
       (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
@@ -52,7 +60,12 @@ export async function seedMerchant(port: number, db: BenchDatabase, rateLimitPer
     hasAdminApi = false;
   }
   if (hasAdminApi) {
-    const res = await postJson(port, '/admin/v1/merchants', { ...fields, publicKey: publicKeyPem, consultPolicy: 'ALLOW', rateLimitPerSecond }, { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` });
+    const res = await postJson(
+      port,
+      '/admin/v1/merchants',
+      { ...fields, publicKey: publicKeyPem, consultPolicy: 'ALLOW', rateLimitPerSecond },
+      { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
+    );
     if (res.status !== 201 && res.status !== 200) throw new Error(`POST /admin/v1/merchants answered ${res.status}: ${res.body.slice(0, 300)}`);
     const id = (JSON.parse(res.body) as { id: string }).id;
     return { id, ...fields, privateKey: pair.privateKey, privateKeyPem, seededVia: 'admin API' };

@@ -29,7 +29,10 @@ async function main(): Promise<void> {
   process.stdout.write(`READY ${typeof address === 'object' && address ? address.port : port}\n`);
   const stop = () => {
     simulator.stop();
-    void app.close().then(() => process.exit(0), () => process.exit(1));
+    void app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
   };
   process.on('SIGTERM', stop);
   process.on('SIGINT', stop);

@@ -31,6 +31,15 @@ import { TokensController } from './tokens/tokens.controller';
   ],
   // Admin controllers in other modules (e.g. the callbacks module's delivery actions) need not import this
   // module: @AdminController brings the guards, interceptor, pipe and filter, which depend on global providers only.
-  providers: [AdminGate, AdminAccessGuard, AdminAuditInterceptor, AdminBodyGuard, TokenTimelineRepository, DeliveryReadRepository, TokenLookupService, DeliveryListService],
+  providers: [
+    AdminGate,
+    AdminAccessGuard,
+    AdminAuditInterceptor,
+    AdminBodyGuard,
+    TokenTimelineRepository,
+    DeliveryReadRepository,
+    TokenLookupService,
+    DeliveryListService,
+  ],
 })
 export class AdminModule {}

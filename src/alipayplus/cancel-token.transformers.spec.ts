@@ -49,7 +49,9 @@ describe(toCancelTokenOutcome.name, () => {
     expect(sut(response(answer('S', 'SUCCESS', 'Success')))).toEqual({ kind: 'CANCELED', resultCode: 'SUCCESS' });
   });
 
-  const fCodes = Object.entries(CANCEL_TOKEN_RESULT_CODES).filter(([, v]) => v.status === 'F').map(([code]) => code);
+  const fCodes = Object.entries(CANCEL_TOKEN_RESULT_CODES)
+    .filter(([, v]) => v.status === 'F')
+    .map(([code]) => code);
   it.each(fCodes)('F %s is FAILED, already gone only for INVALID_TOKEN', (code) => {
     expect(sut(response(answer('F', code, 'why')))).toEqual({
       kind: 'FAILED',

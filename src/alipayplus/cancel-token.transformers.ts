@@ -37,15 +37,7 @@ export interface CancelTokenWireResponse {
   passThroughInfo?: string;
 }
 
-export type UnknownReason =
-  | 'RESULT_U'
-  | 'TIMEOUT'
-  | 'HTTP_5XX'
-  | 'CONNECTION'
-  | 'BAD_SIGNATURE'
-  | 'UNSIGNED'
-  | 'MALFORMED_RESPONSE'
-  | 'CIRCUIT_OPEN';
+export type UnknownReason = 'RESULT_U' | 'TIMEOUT' | 'HTTP_5XX' | 'CONNECTION' | 'BAD_SIGNATURE' | 'UNSIGNED' | 'MALFORMED_RESPONSE' | 'CIRCUIT_OPEN';
 
 /**
  * One cancelToken attempt, settled. UNKNOWN is always safe to retry with the
@@ -168,10 +160,7 @@ export function toCancelTokenOutcome(exchange: CancelTokenExchange): CancelToken
 
 /** The outcomes that say Alipay+ is unreachable or failing, which is what the circuit breaker counts. */
 export function isUpstreamFailure(outcome: CancelTokenOutcome): boolean {
-  return (
-    outcome.kind === 'UNKNOWN' &&
-    (outcome.reason === 'TIMEOUT' || outcome.reason === 'HTTP_5XX' || outcome.reason === 'CONNECTION')
-  );
+  return outcome.kind === 'UNKNOWN' && (outcome.reason === 'TIMEOUT' || outcome.reason === 'HTTP_5XX' || outcome.reason === 'CONNECTION');
 }
 
 function responseOutcome(exchange: Extract<CancelTokenExchange, { kind: 'response' }>): CancelTokenOutcome {
@@ -199,9 +188,7 @@ function responseOutcome(exchange: Extract<CancelTokenExchange, { kind: 'respons
 }
 
 function unknown(reason: UnknownReason, httpStatus?: number): CancelTokenOutcome {
-  return httpStatus === undefined
-    ? { kind: 'UNKNOWN', resultCode: reason, reason }
-    : { kind: 'UNKNOWN', resultCode: reason, reason, httpStatus };
+  return httpStatus === undefined ? { kind: 'UNKNOWN', resultCode: reason, reason } : { kind: 'UNKNOWN', resultCode: reason, reason, httpStatus };
 }
 
 function isPresent(value: string | null | undefined): value is string {

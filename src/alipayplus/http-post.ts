@@ -24,12 +24,7 @@ export type HttpPostResult =
  * bounds the exchange, since a socket idle timeout alone lets a slow drip run
  * forever.
  */
-export function postBuffer(
-  url: URL,
-  headers: Record<string, string>,
-  body: Buffer,
-  options: HttpPostOptions,
-): Promise<HttpPostResult> {
+export function postBuffer(url: URL, headers: Record<string, string>, body: Buffer, options: HttpPostOptions): Promise<HttpPostResult> {
   const isHttps = url.protocol === 'https:';
   if (!isHttps && url.protocol !== 'http:') return Promise.resolve({ kind: 'connection' });
   return new Promise<HttpPostResult>((resolve) => {

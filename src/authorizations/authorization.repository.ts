@@ -57,7 +57,6 @@ export class AuthorizationRepository {
     );
   }
 
-
   findById(em: EntityManager, id: string): Promise<AuthorizationEntity | null> {
     return em.findOne(AuthorizationEntity, { where: { id } });
   }

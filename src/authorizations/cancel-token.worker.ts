@@ -100,14 +100,16 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     clearTimeout(this.timer);
     if (this.stopped) return;
     // Detached from whichever request kicked it, so its log lines do not carry that request's id.
-    this.timer = RequestContext.detached(() => setTimeout(() => {
-      this.running = this.cycle().finally(() => {
-        this.running = undefined;
-        const now = this.again;
-        this.again = false;
-        this.schedule(now ? 0 : this.config.cancelToken.pollMs);
-      });
-    }, ms));
+    this.timer = RequestContext.detached(() =>
+      setTimeout(() => {
+        this.running = this.cycle().finally(() => {
+          this.running = undefined;
+          const now = this.again;
+          this.again = false;
+          this.schedule(now ? 0 : this.config.cancelToken.pollMs);
+        });
+      }, ms),
+    );
     this.timer.unref();
   }
 
@@ -162,15 +164,16 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
       const row = settles(outcome) ? await this.authorizations.findByIdForUpdate(em, job.authorizationId) : null;
       // The breaker refused it: nothing was sent, so no attempt is recorded and the backoff does not grow.
       const refusedByBreaker = outcome.kind === 'UNKNOWN' && outcome.reason === 'CIRCUIT_OPEN';
-      if (!refusedByBreaker) await this.jobs.recordAttempt(em, {
-        jobId: job.id,
-        attemptNo: job.attemptCount + 1,
-        startedAt,
-        durationMs: Math.round(durationMs),
-        resultStatus: outcome.kind === 'CANCELED' ? 'S' : outcome.kind === 'FAILED' ? 'F' : 'U',
-        resultCode: outcome.resultCode,
-        errorClass: outcome.kind === 'UNKNOWN' ? outcome.reason : null,
-      });
+      if (!refusedByBreaker)
+        await this.jobs.recordAttempt(em, {
+          jobId: job.id,
+          attemptNo: job.attemptCount + 1,
+          startedAt,
+          durationMs: Math.round(durationMs),
+          resultStatus: outcome.kind === 'CANCELED' ? 'S' : outcome.kind === 'FAILED' ? 'F' : 'U',
+          resultCode: outcome.resultCode,
+          errorClass: outcome.kind === 'UNKNOWN' ? outcome.reason : null,
+        });
       const settledOk = outcome.kind === 'CANCELED' || (outcome.kind === 'FAILED' && outcome.alreadyGone);
       // An F that blames our own setup (keys, client id) says nothing about the token: keep retrying
       // while the operator fixes it, rather than failing the merchant's revoke for good.
@@ -194,9 +197,18 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     });
     if (queuedDeliveries) this.outbox.notifyCommitted();
     if (outcome.kind === 'FAILED' && CONFIGURATION_FAILURE_CODES.has(outcome.resultCode)) {
-      this.logger.error({ msg: 'Alipay+ refused our cancelToken as misconfigured; check keys and client id. Retrying.', jobId: job.id, resultCode: outcome.resultCode });
+      this.logger.error({
+        msg: 'Alipay+ refused our cancelToken as misconfigured; check keys and client id. Retrying.',
+        jobId: job.id,
+        resultCode: outcome.resultCode,
+      });
     } else if (outcome.kind === 'UNKNOWN') {
-      this.logger.warn({ msg: 'cancelToken unsettled; will retry with the same accessToken', jobId: job.id, reason: outcome.reason, resultCode: outcome.resultCode });
+      this.logger.warn({
+        msg: 'cancelToken unsettled; will retry with the same accessToken',
+        jobId: job.id,
+        reason: outcome.reason,
+        resultCode: outcome.resultCode,
+      });
     }
   }
 

@@ -13,7 +13,15 @@ export class MerchantRequestLog {
 
   async record(merchantId: string, authorizationId: string | null, api: string, resultStatus: string, resultCode: string, at: Date): Promise<void> {
     try {
-      await this.dataSource.manager.insert(MerchantRequestEntity, { id: randomUUID(), merchantId, authorizationId, api, resultStatus, resultCode, receivedAt: at });
+      await this.dataSource.manager.insert(MerchantRequestEntity, {
+        id: randomUUID(),
+        merchantId,
+        authorizationId,
+        api,
+        resultStatus,
+        resultCode,
+        receivedAt: at,
+      });
     } catch (err) {
       this.logger.warn({ msg: 'could not log a merchant request', err });
     }

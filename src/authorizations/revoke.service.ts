@@ -62,7 +62,12 @@ export class RevokeService {
         await this.transitions.apply(em, row, { type: 'REVOKE_REQUESTED' }, now);
         return this.jobs.openFor(
           em,
-          { authorizationId: row.id, merchantId: cmd.merchant.id, merchantAccountId: cmd.merchantAccountId ?? null, passThroughInfo: cmd.passThroughInfo ?? null },
+          {
+            authorizationId: row.id,
+            merchantId: cmd.merchant.id,
+            merchantAccountId: cmd.merchantAccountId ?? null,
+            passThroughInfo: cmd.passThroughInfo ?? null,
+          },
           now,
         );
       });
@@ -93,7 +98,14 @@ export class RevokeService {
   }
 
   private async logged(cmd: RevokeCommand, authorizationId: string | null, result: RevokeResult): Promise<RevokeResult> {
-    await this.requests.record(cmd.merchant.id, authorizationId, 'revoke', result.status, result.status === 'S' ? 'SUCCESS' : 'UNKNOWN_EXCEPTION', this.clock.now());
+    await this.requests.record(
+      cmd.merchant.id,
+      authorizationId,
+      'revoke',
+      result.status,
+      result.status === 'S' ? 'SUCCESS' : 'UNKNOWN_EXCEPTION',
+      this.clock.now(),
+    );
     return result;
   }
 }

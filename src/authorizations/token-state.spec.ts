@@ -52,18 +52,10 @@ describe(nextTokenState.name, () => {
   });
 
   it('makes a merchant revoke and its ACQUIRER echo one cancellation, whichever lands first', () => {
-    const echoFirst = run(ACTIVE, [
-      { type: 'REVOKE_REQUESTED' },
-      { type: 'TOKEN_CANCELED', source: 'ACQUIRER' },
-      { type: 'REVOKE_SUCCEEDED' },
-    ]);
+    const echoFirst = run(ACTIVE, [{ type: 'REVOKE_REQUESTED' }, { type: 'TOKEN_CANCELED', source: 'ACQUIRER' }, { type: 'REVOKE_SUCCEEDED' }]);
     expect(echoFirst).toEqual({ state: { status: 'CANCELED', created: true, cancelSource: 'ACQUIRER' }, cancellations: 1, settles: 1 });
 
-    const answerFirst = run(ACTIVE, [
-      { type: 'REVOKE_REQUESTED' },
-      { type: 'REVOKE_SUCCEEDED' },
-      { type: 'TOKEN_CANCELED', source: 'ACQUIRER' },
-    ]);
+    const answerFirst = run(ACTIVE, [{ type: 'REVOKE_REQUESTED' }, { type: 'REVOKE_SUCCEEDED' }, { type: 'TOKEN_CANCELED', source: 'ACQUIRER' }]);
     expect(answerFirst).toEqual({ state: { status: 'CANCELED', created: true, cancelSource: 'ACQUIRER' }, cancellations: 1, settles: 1 });
   });
 

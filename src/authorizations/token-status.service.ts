@@ -15,7 +15,14 @@ export interface TokenStatusView {
   tokenCancelSource?: string;
   canceledAt?: string;
   accessTokenExpiryTime?: string;
-  callbackDeliveries: Array<{ eventId: string; endpointId: string; status: string; attempts: number; lastHttpStatus: number | null; deliveredAt: string | null }>;
+  callbackDeliveries: Array<{
+    eventId: string;
+    endpointId: string;
+    status: string;
+    attempts: number;
+    lastHttpStatus: number | null;
+    deliveredAt: string | null;
+  }>;
 }
 
 /**

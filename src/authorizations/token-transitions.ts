@@ -60,12 +60,16 @@ export class TokenTransitions {
   async apply(em: EntityManager, row: AuthorizationEntity, event: TokenEvent, now: Date): Promise<Transition & { queuedDeliveries: boolean }> {
     const t = this.decide(row, row, event, now);
     if (!t.changed) return { ...t, queuedDeliveries: false };
-    await em.update(AuthorizationEntity, { id: row.id }, {
-      status: row.status,
-      cancelSource: row.cancelSource,
-      canceledAt: row.canceledAt,
-      updatedAt: now,
-    });
+    await em.update(
+      AuthorizationEntity,
+      { id: row.id },
+      {
+        status: row.status,
+        cancelSource: row.cancelSource,
+        canceledAt: row.canceledAt,
+        updatedAt: now,
+      },
+    );
     return { ...t, queuedDeliveries: await this.recordEffects(em, row, t, now) };
   }
 }

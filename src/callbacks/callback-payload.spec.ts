@@ -36,7 +36,13 @@ describe(callbackBody.name, () => {
   });
 
   it('leaves out what is unknown instead of sending null', () => {
-    const body = callbackBody({ ...base, merchantAccountId: null, cancelSource: null, referenceMerchantId: null, token: { ...base.token!, authClientId: null } });
+    const body = callbackBody({
+      ...base,
+      merchantAccountId: null,
+      cancelSource: null,
+      referenceMerchantId: null,
+      token: { ...base.token!, authClientId: null },
+    });
     expect(Object.keys(body)).toEqual(['notifyId', 'notifyType', 'authorizationNotifyType', 'accessToken', 'occurredAt', 'result']);
   });
 

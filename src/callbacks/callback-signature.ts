@@ -36,12 +36,7 @@ export async function antomCallbackHeaders(
  * `v1,<base64 HMAC-SHA256>` per secret, space-separated, so a receiver still
  * on the previous secret verifies during a rotation.
  */
-export function standardWebhookHeaders(
-  id: string,
-  timestampSeconds: number,
-  body: Buffer,
-  secrets: readonly string[],
-): Record<string, string> {
+export function standardWebhookHeaders(id: string, timestampSeconds: number, body: Buffer, secrets: readonly string[]): Record<string, string> {
   const signatures = secrets.map((secret) => {
     const mac = createHmac('sha256', webhookSecretBytes(secret));
     mac.update(`${id}.${timestampSeconds}.`);

@@ -46,7 +46,10 @@ export class CallbackSourceRepository {
   async loadMany(em: EntityManager, deliveries: readonly DeliveryEntity[]): Promise<Map<string, CallbackSource | null>> {
     const sources = new Map<string, CallbackSource | null>(deliveries.map((d) => [d.id, null]));
     if (deliveries.length === 0) return sources;
-    const rows: Array<Record<string, unknown>> = await em.query(this.query(em, deliveries.length), deliveries.map((d) => d.id));
+    const rows: Array<Record<string, unknown>> = await em.query(
+      this.query(em, deliveries.length),
+      deliveries.map((d) => d.id),
+    );
     // One object per row id across the claim, as separate reads gave: the composer decrypts a shared token once.
     const seen = new Map<string, ObjectLiteral | null>();
     const metas = new Map((Object.keys(PARTS) as Alias[]).map((alias) => [alias, em.connection.getMetadata(PARTS[alias])]));

@@ -26,7 +26,11 @@ import { EventOutbox } from './event-outbox';
 const CLAIM_BATCH = 32;
 /** Leases last minutes; looking for expired ones on every cycle of a busy dispatcher would only cost statements. */
 const REAP_EVERY_MS = 1_000;
-const DISABLED: CallbackExchange = { result: { kind: 'error', errorClass: 'ENDPOINT_DISABLED' }, responseBody: null, detail: 'the endpoint is disabled or gone' };
+const DISABLED: CallbackExchange = {
+  result: { kind: 'error', errorClass: 'ENDPOINT_DISABLED' },
+  responseBody: null,
+  detail: 'the endpoint is disabled or gone',
+};
 
 /**
  * Delivers the outbox to merchants' callback URLs, in every instance: claims
@@ -72,7 +76,10 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   onApplicationBootstrap(): void {
     const em = this.dataSource.manager;
-    this.metrics.watchQueue(() => this.deliveries.countQueued(em), () => this.deliveries.oldestDueSeconds(em, this.clock.now()));
+    this.metrics.watchQueue(
+      () => this.deliveries.countQueued(em),
+      () => this.deliveries.oldestDueSeconds(em, this.clock.now()),
+    );
     this.outbox.onCommitted(() => this.kick());
     this.schedule(0);
   }
@@ -155,7 +162,10 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
   /** Sends a claim's deliveries, their sources read in one go (a cancellation's deliveries share most rows). */
   private start(claims: readonly ClaimedDelivery[]): void {
     if (claims.length === 0) return;
-    const sources = this.sources.loadMany(this.dataSource.manager, claims.map((c) => c.delivery));
+    const sources = this.sources.loadMany(
+      this.dataSource.manager,
+      claims.map((c) => c.delivery),
+    );
     // Read failures are logged per attempt below; this only keeps an early rejection from going unhandled.
     sources.catch(() => undefined);
     for (const claim of claims) {
@@ -200,7 +210,14 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
         nextAttemptAt: decision.nextAttemptAt,
         lastHttpStatus: httpStatus,
         lastError: decision.errorClass && `${decision.errorClass}: ${exchange.detail ?? ''}`,
-        attempt: { startedAt, durationMs, httpStatus, responseBody: exchange.responseBody, errorClass: decision.errorClass, outcome: storedOutcome(decision.outcome) },
+        attempt: {
+          startedAt,
+          durationMs,
+          httpStatus,
+          responseBody: exchange.responseBody,
+          errorClass: decision.errorClass,
+          outcome: storedOutcome(decision.outcome),
+        },
       });
       this.report(claim, decision, httpStatus, durationMs, outcome);
     } catch (err) {
@@ -214,7 +231,11 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
       request = await this.composer.compose(source, now);
     } catch (err) {
       // A failed attempt on the record, on the schedule, rather than a silent loop of expiring leases.
-      this.logger.error({ msg: 'callback could not be built or signed; check the encryption keys and the endpoint secret', endpointId: source.endpoint.id, err });
+      this.logger.error({
+        msg: 'callback could not be built or signed; check the encryption keys and the endpoint secret',
+        endpointId: source.endpoint.id,
+        err,
+      });
       return { result: { kind: 'error', errorClass: 'COMPOSE_FAILED' }, responseBody: null, detail: 'the callback could not be built or signed' };
     }
     return this.client.post(request.url, request.headers, request.body, request.secrets);

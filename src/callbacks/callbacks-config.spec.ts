@@ -26,7 +26,12 @@ describe('callbacks configuration', () => {
   });
 
   it('names every bad callback variable at once', () => {
-    const env = { CALLBACK_RETRY_SCHEDULE: '0s,2x', CALLBACK_DISABLE_AFTER: '10', CALLBACK_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8,lan', CALLBACK_CONCURRENCY: '0' };
+    const env = {
+      CALLBACK_RETRY_SCHEDULE: '0s,2x',
+      CALLBACK_DISABLE_AFTER: '10',
+      CALLBACK_ALLOW_PRIVATE_NETWORKS: '127.0.0.0/8,lan',
+      CALLBACK_CONCURRENCY: '0',
+    };
     expect(() => sandbox(env)).toThrow(ConfigError);
     try {
       sandbox(env);

@@ -59,7 +59,12 @@ export class CompletionWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, BATCH);
       try {
-        const outcomes = await this.uow.run((em) => this.write(em, batch.map((q) => q.completion)));
+        const outcomes = await this.uow.run((em) =>
+          this.write(
+            em,
+            batch.map((q) => q.completion),
+          ),
+        );
         batch.forEach((q, i) => q.resolve(outcomes[i]!));
       } catch (err) {
         for (const q of batch) q.reject(err);
@@ -87,7 +92,10 @@ export class CompletionWriter {
     // A streak can only end where one had begun: the rest (nearly every success) cost no statement. One that
     // began after this attempt read its endpoint ends with the endpoint's next success, which reads it afresh.
     const failing = new Set(items.filter((i, k) => i.endpointWasFailing && outcomes[k]!.stillOurs).map((i) => i.endpointId));
-    await this.deliveries.markEndpointsHealthy(em, [...latest].filter(([id, c]) => c.kind === 'HEALTHY' && failing.has(id)).map(([id]) => id));
+    await this.deliveries.markEndpointsHealthy(
+      em,
+      [...latest].filter(([id, c]) => c.kind === 'HEALTHY' && failing.has(id)).map(([id]) => id),
+    );
     for (const [id, change] of latest) if (change.kind === 'FAILING') await this.deliveries.markEndpointFailing(em, id, change.since);
     return outcomes;
   }

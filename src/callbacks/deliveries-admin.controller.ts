@@ -30,7 +30,7 @@ export class EndpointDeliveriesAdminController {
 
   @Post(':id/recover')
   @HttpCode(200)
-  @ApiOperation({ summary: "Put every FAILED delivery of the endpoint created since `since` back to PENDING (after fixing and re-enabling it)" })
+  @ApiOperation({ summary: 'Put every FAILED delivery of the endpoint created since `since` back to PENDING (after fixing and re-enabling it)' })
   @ApiOkResponse({ type: RecoveredResponse })
   @ApiConflictResponse({ type: AdminErrorResponse, description: 'The endpoint is disabled: enable it first.' })
   async recover(@Param('id') id: string, @Body() dto: RecoverDeliveriesDto): Promise<RecoveredResponse> {

@@ -46,7 +46,8 @@ export class DeliveryAdminService {
       if (!delivery) throw new DomainError(ErrorCode.NOT_FOUND, 'delivery not found');
       if (delivery.status === 'LEASED') throw new DomainError(ErrorCode.CONFLICT, 'the delivery is being sent right now; try again once it settles');
       await this.requireActive(delivery.endpointId, em);
-      if (!(await this.repo.redeliver(em, id, now))) throw new DomainError(ErrorCode.CONFLICT, 'the delivery is being sent right now; try again once it settles');
+      if (!(await this.repo.redeliver(em, id, now)))
+        throw new DomainError(ErrorCode.CONFLICT, 'the delivery is being sent right now; try again once it settles');
     });
     this.dispatcher.kick();
     return { id, status: 'PENDING', nextAttemptAt: now };

@@ -55,7 +55,11 @@ describe(decideDelivery.name, () => {
   });
 
   it('fails the delivery for good after the last attempt of the schedule', () => {
-    expect(sut(input({ attemptNo: SCHEDULE.length, result: status(500) }))).toMatchObject({ outcome: 'FAILED', nextAttemptAt: null, errorClass: 'HTTP_STATUS' });
+    expect(sut(input({ attemptNo: SCHEDULE.length, result: status(500) }))).toMatchObject({
+      outcome: 'FAILED',
+      nextAttemptAt: null,
+      errorClass: 'HTTP_STATUS',
+    });
     expect(sut(input({ attemptNo: 1, scheduleMs: [0], result: status(500) })).outcome).toBe('FAILED');
   });
 

@@ -47,25 +47,23 @@ export class DeliveryRepository {
     );
     const subscribed = (records as Array<{ id: string; event_types: string }>).filter((e) => e.event_types.split(',').includes(event.eventType));
     if (subscribed.length === 0) return 0;
-    const rows = subscribed.map(
-      (e): DeliveryEntity => ({
-        id: randomUUID(),
-        eventId: event.id,
-        endpointId: e.id,
-        merchantId: event.merchantId!,
-        status: 'PENDING',
-        attemptCount: 0,
-        nextAttemptAt: firstAttemptAt,
-        leaseOwner: null,
-        leaseExpiresAt: null,
-        leaseVersion: 0,
-        lastHttpStatus: null,
-        lastError: null,
-        deliveredAt: null,
-        createdAt: event.createdAt,
-        updatedAt: event.createdAt,
-      }),
-    );
+    const rows = subscribed.map((e): DeliveryEntity => ({
+      id: randomUUID(),
+      eventId: event.id,
+      endpointId: e.id,
+      merchantId: event.merchantId!,
+      status: 'PENDING',
+      attemptCount: 0,
+      nextAttemptAt: firstAttemptAt,
+      leaseOwner: null,
+      leaseExpiresAt: null,
+      leaseVersion: 0,
+      lastHttpStatus: null,
+      lastError: null,
+      deliveredAt: null,
+      createdAt: event.createdAt,
+      updatedAt: event.createdAt,
+    }));
     await insertRows(em, DeliveryEntity, rows);
     return rows.length;
   }
@@ -157,7 +155,12 @@ export class DeliveryRepository {
       );
     }
 
-    const rows = ours.map((i): DeliveryAttemptEntity => ({ id: randomUUID(), deliveryId: i.claim.delivery.id, attemptNo: leased.get(i.claim.delivery.id)!.lastNo + 1, ...i.attempt }));
+    const rows = ours.map((i): DeliveryAttemptEntity => ({
+      id: randomUUID(),
+      deliveryId: i.claim.delivery.id,
+      attemptNo: leased.get(i.claim.delivery.id)!.lastNo + 1,
+      ...i.attempt,
+    }));
     await insertRows(em, DeliveryAttemptEntity, rows);
     return new Set(ours.map((i) => i.claim.delivery.id));
   }

@@ -19,6 +19,15 @@ describe(pickWithinCaps.name, () => {
 
 describe(busyEndpoints.name, () => {
   it('names the endpoints at or over the cap', () => {
-    expect(busyEndpoints(new Map([['a', 4], ['b', 3], ['c', 5]]), 4)).toEqual(['a', 'c']);
+    expect(
+      busyEndpoints(
+        new Map([
+          ['a', 4],
+          ['b', 3],
+          ['c', 5],
+        ]),
+        4,
+      ),
+    ).toEqual(['a', 'c']);
   });
 });

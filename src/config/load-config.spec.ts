@@ -91,7 +91,11 @@ describe(loadConfig.name, () => {
   });
 
   it('sizes the SQLite page cache from SQLITE_CACHE_MB, within bounds', () => {
-    expect(loadConfig(live({ DATABASE_URL: 'sqlite:/tmp/x.sqlite', SQLITE_CACHE_MB: '8' }), dir).database).toEqual({ kind: 'sqlite', path: '/tmp/x.sqlite', cacheMb: 8 });
+    expect(loadConfig(live({ DATABASE_URL: 'sqlite:/tmp/x.sqlite', SQLITE_CACHE_MB: '8' }), dir).database).toEqual({
+      kind: 'sqlite',
+      path: '/tmp/x.sqlite',
+      cacheMb: 8,
+    });
     expect(problemsOf(live({ SQLITE_CACHE_MB: '1' }))).toContain('SQLITE_CACHE_MB');
     expect(problemsOf(live({ SQLITE_CACHE_MB: 'lots' }))).toContain('SQLITE_CACHE_MB');
   });
@@ -112,9 +116,7 @@ describe(loadConfig.name, () => {
   });
 
   it('requires every secret in production and refuses plain http upstreams there', () => {
-    const message = problemsOf(
-      live({ NODE_ENV: 'production', ALIPAYPLUS_BASE_URL: 'http://alipay.example', ADMIN_API_TOKEN: undefined }),
-    );
+    const message = problemsOf(live({ NODE_ENV: 'production', ALIPAYPLUS_BASE_URL: 'http://alipay.example', ADMIN_API_TOKEN: undefined }));
     expect(message).toContain('ALIPAYPLUS_BASE_URL must use https in production');
     expect(message).toContain('ADMIN_API_TOKEN is required');
     expect(message).toContain('DATABASE_URL is required in production');
@@ -125,9 +127,7 @@ describe(loadConfig.name, () => {
   });
 
   it('validates numbers, levels and the encryption key', () => {
-    const message = problemsOf(
-      live({ PORT: '70000', LOG_LEVEL: 'loud', TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=', SIGNATURE_SKEW_SECONDS: '-5' }),
-    );
+    const message = problemsOf(live({ PORT: '70000', LOG_LEVEL: 'loud', TOKEN_ENCRYPTION_KEY: 'c2hvcnQ=', SIGNATURE_SKEW_SECONDS: '-5' }));
     expect(message).toContain('PORT must be a whole number from 0 to 65535');
     expect(message).toContain('LOG_LEVEL must be one of');
     expect(message).toContain('TOKEN_ENCRYPTION_KEY must be 32 bytes');
@@ -143,10 +143,7 @@ describe(loadConfig.name, () => {
   it('accepts hex encryption keys and keeps the look-up key stable across a rotation', () => {
     const oldKey = Buffer.alloc(32, 3).toString('base64');
     const before = loadConfig(live(), dir);
-    const rotated = loadConfig(
-      live({ TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32), TOKEN_ENCRYPTION_KEY_PREVIOUS: oldKey, TOKEN_LOOKUP_KEY: oldKey }),
-      dir,
-    );
+    const rotated = loadConfig(live({ TOKEN_ENCRYPTION_KEY: 'ab'.repeat(32), TOKEN_ENCRYPTION_KEY_PREVIOUS: oldKey, TOKEN_LOOKUP_KEY: oldKey }), dir);
     expect(rotated.tokenEncryption.current.id).not.toBe(before.tokenEncryption.current.id);
     expect(rotated.tokenEncryption.previous.map((k) => k.id)).toEqual([before.tokenEncryption.current.id]);
     expect(rotated.tokenEncryption.lookupKey.equals(before.tokenEncryption.lookupKey)).toBe(true);

@@ -58,15 +58,12 @@ export function loadConfig(env: Environment, cwd = process.cwd()): GatewayConfig
   const migrateOnStart = bool(p, 'DATABASE_MIGRATE_ON_START', value('DATABASE_MIGRATE_ON_START'), false);
 
   const material = sandbox && !p.fatal ? ensureSandboxMaterial(resolve(dataDir, 'sandbox')) : undefined;
-  const pick = (name: string, fallback: string | undefined): string | undefined =>
-    value(name) ?? (sandbox ? fallback : undefined);
+  const pick = (name: string, fallback: string | undefined): string | undefined => value(name) ?? (sandbox ? fallback : undefined);
 
   const adminApiToken = required(p, 'ADMIN_API_TOKEN', pick('ADMIN_API_TOKEN', material?.adminToken), !sandbox || production);
   if (adminApiToken && adminApiToken.length < 24) p.add('ADMIN_API_TOKEN', 'must be at least 24 characters');
 
-  const baseUrl = sandbox
-    ? `http://127.0.0.1:${port}/sandbox/alipayplus`
-    : required(p, 'ALIPAYPLUS_BASE_URL', value('ALIPAYPLUS_BASE_URL'), true);
+  const baseUrl = sandbox ? `http://127.0.0.1:${port}/sandbox/alipayplus` : required(p, 'ALIPAYPLUS_BASE_URL', value('ALIPAYPLUS_BASE_URL'), true);
   if (baseUrl) checkHttpUrl(p, 'ALIPAYPLUS_BASE_URL', baseUrl, production);
 
   const acqpPrivate = keyVariable(p, env, cwd, 'ALIPAYPLUS_PRIVATE_KEY', 'private', material?.acqpPrivatePem);
@@ -147,7 +144,10 @@ function parseCallbacks(p: Problems, value: (name: string) => string | undefined
   const disableAfter = value('CALLBACK_DISABLE_AFTER') ?? '5d';
   const disableAfterMs = parseDuration(disableAfter);
   if (disableAfterMs === null || disableAfterMs < 60_000) p.add('CALLBACK_DISABLE_AFTER', 'must be a duration of at least 1m, such as 5d or 72h');
-  const allow = (value('CALLBACK_ALLOW_PRIVATE_NETWORKS') ?? (sandbox ? '127.0.0.0/8,::1/128' : '')).split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const allow = (value('CALLBACK_ALLOW_PRIVATE_NETWORKS') ?? (sandbox ? '127.0.0.0/8,::1/128' : ''))
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const badCidr = allow.find((c) => parseCidr(c) === null);
   if (badCidr !== undefined) p.add('CALLBACK_ALLOW_PRIVATE_NETWORKS', `has ${badCidr}, not a CIDR such as 127.0.0.0/8 or ::1/128`);
   return {
@@ -321,7 +321,10 @@ function parseEncryptionKey(p: Problems, name: string, raw: string): EncryptionK
 
 /** A comma-separated list of IP addresses or CIDRs (a bare address is a /32 or /128). */
 function cidrList(p: Problems, name: string, raw: string): string[] {
-  const items = raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  const items = raw
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
   const bad = items.find((c) => parseCidr(c.includes('/') ? c : `${c}/${c.includes(':') ? 128 : 32}`) === null);
   if (bad !== undefined) p.add(name, `has ${bad}, not an IP address or a CIDR such as 10.0.0.0/8`);
   return items;

@@ -62,6 +62,9 @@ export class ConsoleController {
       void reply.status(answer.status).header('cache-control', 'no-store').send();
       return;
     }
-    void reply.status(answer.status).headers({ ...HTML_HEADERS, ...answer.headers }).send(answer.html);
+    void reply
+      .status(answer.status)
+      .headers({ ...HTML_HEADERS, ...answer.headers })
+      .send(answer.html);
   }
 }

@@ -59,7 +59,12 @@ export type ColumnExpressions<T> = Partial<Record<keyof T, SqlExpression>>;
  * Inserts the entity's defined properties (a version column starts at 1, as
  * TypeORM starts it); a property in `computed` is set by its expression instead.
  */
-export async function insertRow<T extends ObjectLiteral>(em: EntityManager, target: EntityTarget<T>, entity: T, computed: ColumnExpressions<T> = {}): Promise<void> {
+export async function insertRow<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  entity: T,
+  computed: ColumnExpressions<T> = {},
+): Promise<void> {
   const meta = em.connection.getMetadata(target);
   const driver = em.connection.driver;
   const names: string[] = [];

@@ -73,10 +73,7 @@ export async function createApp(config: GatewayConfig, options: CreateAppOptions
   fastify.addHook('onRequest', app.get(AdminGate).onRequest);
   fastify.addHook('onResponse', (req, reply, done) => {
     const route = req.routeOptions.url ?? 'unmatched';
-    metrics.httpDuration.observe(
-      { method: req.method, route, status_code: String(reply.statusCode) },
-      reply.elapsedTime / 1000,
-    );
+    metrics.httpDuration.observe({ method: req.method, route, status_code: String(reply.statusCode) }, reply.elapsedTime / 1000);
     const line = { method: req.method, route, status: reply.statusCode, ms: Math.round(reply.elapsedTime) };
     if (reply.statusCode >= 500) req.log.warn(line, 'request failed');
     else req.log.debug(line, 'request completed');

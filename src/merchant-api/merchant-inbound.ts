@@ -33,7 +33,13 @@ export class MerchantInbound {
   async verify(req: FastifyRequest): Promise<MerchantEntity> {
     const headers = readSignatureHeaders(req.headers);
     if ('reason' in headers) {
-      throw this.refuse(req, headers.reason, headers.clientId, ErrorCode.INVALID_SIGNATURE, headers.reason === 'MALFORMED_CLIENT_ID' ? CLIENT_ID_RULE : undefined);
+      throw this.refuse(
+        req,
+        headers.reason,
+        headers.clientId,
+        ErrorCode.INVALID_SIGNATURE,
+        headers.reason === 'MALFORMED_CLIENT_ID' ? CLIENT_ID_RULE : undefined,
+      );
     }
     const merchant = await this.dataSource.manager.findOne(MerchantEntity, { where: { clientId: headers.clientId } });
     if (!merchant || !merchant.publicKey) {
@@ -68,4 +74,3 @@ export class MerchantInbound {
     return new DomainError(code, message ?? `signature verification failed: ${reason}`);
   }
 }
-

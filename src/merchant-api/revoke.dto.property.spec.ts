@@ -26,7 +26,10 @@ describe.each([
   });
 
   it('refuses every single mutation with a problem naming the field', () => {
-    fc.assert(fc.property(invalidBody(model), (invalid) => assertRefused(sut(invalid.body), invalid)), RUNS);
+    fc.assert(
+      fc.property(invalidBody(model), (invalid) => assertRefused(sut(invalid.body), invalid)),
+      RUNS,
+    );
   });
 
   it('never throws on any JSON value, and names a field or the body when it refuses', () => {

@@ -115,11 +115,7 @@ export class CallbackEndpointService {
     return { endpoint, secret };
   }
 
-  private async change(
-    merchantId: string,
-    id: string,
-    decide: (current: CallbackEndpointEntity) => Partial<CallbackEndpointEntity>,
-  ): Promise<EndpointView> {
+  private async change(merchantId: string, id: string, decide: (current: CallbackEndpointEntity) => Partial<CallbackEndpointEntity>): Promise<EndpointView> {
     const row = await this.uow.run(async (em) => {
       const current = await this.require(merchantId, id, em);
       const changes = withoutUndefined(decide(current));

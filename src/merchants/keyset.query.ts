@@ -13,7 +13,10 @@ export function newestFirst<T extends ObjectLiteral>(qb: SelectQueryBuilder<T>, 
       keysetId: page.after.id,
     });
   }
-  return qb.orderBy(`${alias}.created_at`, 'DESC').addOrderBy(`${alias}.id`, 'DESC').limit(page.limit + 1);
+  return qb
+    .orderBy(`${alias}.created_at`, 'DESC')
+    .addOrderBy(`${alias}.id`, 'DESC')
+    .limit(page.limit + 1);
 }
 
 /** A unique index refused the row: a duplicate the service's pre-check could not see (a concurrent insert). */

@@ -33,12 +33,21 @@ describe(AuthNotifyDto.name, () => {
     });
 
     it('refuses every single mutation with a problem naming the field', () => {
-      fc.assert(fc.property(invalidBody(model), (invalid) => assertRefused(sut(invalid.body), invalid)), RUNS);
+      fc.assert(
+        fc.property(invalidBody(model), (invalid) => assertRefused(sut(invalid.body), invalid)),
+        RUNS,
+      );
     });
 
     it('is not talked round by __proto__ or constructor keys in the parsed JSON', () => {
       const objectMutations = invalidBody(model).filter((i) => i.path !== 'body');
-      const poison = fc.constantFrom('"__proto__":{}', '"__proto__":{"authorizationNotifyType":"TOKEN_CANCELED"}', '"__proto__":null', '"constructor":{}', '"constructor":1');
+      const poison = fc.constantFrom(
+        '"__proto__":{}',
+        '"__proto__":{"authorizationNotifyType":"TOKEN_CANCELED"}',
+        '"__proto__":null',
+        '"constructor":{}',
+        '"constructor":1',
+      );
       fc.assert(
         fc.property(objectMutations, poison, (invalid, key) => {
           const json = JSON.stringify(invalid.body);
@@ -79,11 +88,17 @@ describe(ConsultUnbindingDto.name, () => {
   const model = CONSULT_UNBINDING_MODEL;
 
   it('accepts every valid body', () => {
-    fc.assert(fc.property(validBody(model), (body) => assertAccepted(sut(body), body)), RUNS);
+    fc.assert(
+      fc.property(validBody(model), (body) => assertAccepted(sut(body), body)),
+      RUNS,
+    );
   });
 
   it('refuses every single mutation with a problem naming the field', () => {
-    fc.assert(fc.property(invalidBody(model), (invalid) => assertRefused(sut(invalid.body), invalid)), RUNS);
+    fc.assert(
+      fc.property(invalidBody(model), (invalid) => assertRefused(sut(invalid.body), invalid)),
+      RUNS,
+    );
   });
 
   it('never throws on any JSON value', () => {

@@ -1,14 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  ArrayMaxSize,
-  IsArray,
-  IsIn,
-  IsObject,
-  IsString,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { ArrayMaxSize, IsArray, IsIn, IsObject, IsString, ValidateIf, ValidateNested } from 'class-validator';
 import { CANCEL_SOURCES, type CancelSource } from '../authorizations/token-state';
 import { MaxChars, OptionalString, RequiredString } from '../common/validation';
 import { IsProtocolTime } from './protocol-time.validator';

@@ -35,7 +35,10 @@ describe(acceptPlainlyValid.name, () => {
     });
 
     it('accepts none of the single mutations validateBody refuses', () => {
-      fc.assert(fc.property(invalidBody(model), (invalid) => expect(acceptPlainlyValid(invalid.body)).toBeNull()), RUNS);
+      fc.assert(
+        fc.property(invalidBody(model), (invalid) => expect(acceptPlainlyValid(invalid.body)).toBeNull()),
+        RUNS,
+      );
     });
 
     it('never accepts what validateBody refuses, on any values in the known fields', () => {

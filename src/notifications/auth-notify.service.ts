@@ -60,7 +60,11 @@ export class AuthNotifyService {
    */
   private async countDuplicate(dedupeKey: string): Promise<void> {
     try {
-      await this.dataSource.manager.update(NotificationEntity, { dedupeKey }, { duplicateCount: () => 'duplicate_count + 1', lastReceivedAt: this.clock.now() });
+      await this.dataSource.manager.update(
+        NotificationEntity,
+        { dedupeKey },
+        { duplicateCount: () => 'duplicate_count + 1', lastReceivedAt: this.clock.now() },
+      );
     } catch (err) {
       this.logger.warn({ msg: 'could not count a duplicate notification', err });
     }
@@ -108,13 +112,7 @@ export class AuthNotifyService {
     return { result: 'APPLIED', queuedDeliveries };
   }
 
-  private async authCodeCreated(
-    em: EntityManager,
-    body: AuthNotifyDto,
-    authCodeHash: string,
-    merchantId: string | null,
-    now: Date,
-  ): Promise<boolean> {
+  private async authCodeCreated(em: EntityManager, body: AuthNotifyDto, authCodeHash: string, merchantId: string | null, now: Date): Promise<boolean> {
     const code = Object.assign(new AuthCodeEntity(), {
       id: randomUUID(),
       authCodeHash,
@@ -235,8 +233,21 @@ function knownWalletFields(w: NonNullable<AuthNotifyDto['walletForAccountBinding
 
 /** The documented fields of a notification; each is bounded by the DTO, so the stored copy fits its column. */
 const STORED_FIELDS = [
-  'authorizationNotifyType', 'authClientId', 'referenceMerchantId', 'referenceAgreementId', 'acquirerId', 'pspId', 'customerId',
-  'authCode', 'authState', 'accessToken', 'accessTokenExpiryTime', 'refreshToken', 'refreshTokenExpiryTime', 'scopes', 'userLoginId',
+  'authorizationNotifyType',
+  'authClientId',
+  'referenceMerchantId',
+  'referenceAgreementId',
+  'acquirerId',
+  'pspId',
+  'customerId',
+  'authCode',
+  'authState',
+  'accessToken',
+  'accessTokenExpiryTime',
+  'refreshToken',
+  'refreshTokenExpiryTime',
+  'scopes',
+  'userLoginId',
   'tokenCancelSource',
 ] as const;
 

@@ -54,7 +54,10 @@ export class ConsultUnbindingService {
    * user bound; anything else (refused, blocked, late, unreadable) allows.
    */
   private async askMerchant(merchant: MerchantEntity, url: string, req: ConsultUnbindingDto): Promise<boolean> {
-    const body = Buffer.from(JSON.stringify({ accessToken: req.accessToken, referenceMerchantId: req.referenceMerchantId, authClientId: req.authClientId }), 'utf8');
+    const body = Buffer.from(
+      JSON.stringify({ accessToken: req.accessToken, referenceMerchantId: req.referenceMerchantId, authClientId: req.authClientId }),
+      'utf8',
+    );
     const target = new URL(url);
     const headers = signedRequestHeaders(
       { method: 'POST', path: target.pathname + target.search, clientId: merchant.clientId, time: this.clock.now().toISOString(), body },
@@ -62,7 +65,12 @@ export class ConsultUnbindingService {
     );
     const exchange = await this.http.post(url, headers, body, { timeoutMs: CONSULT_BUDGET_MS, maxReadBytes: MAX_ANSWER_BYTES });
     if (exchange.kind === 'error') {
-      this.logger.warn({ msg: 'merchant consult URL gave no answer; allowing', merchantId: merchant.id, errorClass: exchange.errorClass, detail: exchange.detail });
+      this.logger.warn({
+        msg: 'merchant consult URL gave no answer; allowing',
+        merchantId: merchant.id,
+        errorClass: exchange.errorClass,
+        detail: exchange.detail,
+      });
       return true;
     }
     if (exchange.status !== 200 || exchange.truncated) return true;

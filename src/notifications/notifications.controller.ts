@@ -44,4 +44,3 @@ export class NotificationsController {
     return { clientId: this.config.alipayPlus.clientId, privateKey: this.config.alipayPlus.privateKey };
   }
 }
-

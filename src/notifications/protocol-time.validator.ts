@@ -19,7 +19,10 @@ export function parseProtocolTime(value: string): Date | null {
 
 /** An optional protocol time: absent, null, or ISO 8601 with an offset; never `""`. */
 export function IsProtocolTime(options?: ValidationOptions): PropertyDecorator {
-  return applyDecorators(ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2026-11-22T10:15:30+08:00' }), isProtocolTime(options));
+  return applyDecorators(
+    ApiPropertyOptional({ type: String, format: 'date-time', nullable: true, example: '2026-11-22T10:15:30+08:00' }),
+    isProtocolTime(options),
+  );
 }
 
 function isProtocolTime(options?: ValidationOptions): PropertyDecorator {

@@ -48,7 +48,15 @@ export class AuditTrail {
       status: entry.status,
       ip: entry.ip.slice(0, 64),
     };
-    this.logger.log({ msg: 'operator action', actor: row.actorName, role: row.actorRole, action: row.action, target: row.target, status: row.status, ip: row.ip });
+    this.logger.log({
+      msg: 'operator action',
+      actor: row.actorName,
+      role: row.actorRole,
+      action: row.action,
+      target: row.target,
+      status: row.status,
+      ip: row.ip,
+    });
     await this.audit.insert(row);
   }
 

@@ -58,7 +58,11 @@ export class AuthThrottle {
     metrics: MetricsService,
   ) {
     this.failures = metrics.counter({ name: 'acqp_auth_failures_total', help: 'Failed operator authentications, by surface', labelNames: ['surface'] });
-    this.throttled = metrics.counter({ name: 'acqp_auth_throttled_total', help: 'Operator authentications refused 429 while the address was locked out', labelNames: ['surface'] });
+    this.throttled = metrics.counter({
+      name: 'acqp_auth_throttled_total',
+      help: 'Operator authentications refused 429 while the address was locked out',
+      labelNames: ['surface'],
+    });
   }
 
   async attempt(surface: AuthSurface, ip: string): Promise<ThrottleTicket> {
@@ -108,7 +112,9 @@ export class AuthThrottle {
   }
 
   /** Takes this attempt's turn: counted as a failure now, unless the address is locked. */
-  private claim(subject: string): Promise<{ allowed: false; retryAfterSeconds: number } | { allowed: true; claimed: ThrottleState; before: ThrottleState | null }> {
+  private claim(
+    subject: string,
+  ): Promise<{ allowed: false; retryAfterSeconds: number } | { allowed: true; claimed: ThrottleState; before: ThrottleState | null }> {
     return this.uow.run(
       async (em) => {
         const row = await this.repository.findForUpdate(em, subject);

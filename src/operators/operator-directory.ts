@@ -64,7 +64,10 @@ export class OperatorDirectory {
   /** A new operator; the answer carries its token, the only time it is ever shown. */
   async create(name: string, role: OperatorRole, by: Operator): Promise<{ operator: OperatorView; token: string }> {
     if (!OPERATOR_NAME.test(name) || name === BOOTSTRAP_OPERATOR.name) {
-      throw new DomainError(ErrorCode.PARAM_ILLEGAL, `name: must be 1 to 64 of a-z 0-9 . _ - (starting with a letter or digit), and not ${BOOTSTRAP_OPERATOR.name}`);
+      throw new DomainError(
+        ErrorCode.PARAM_ILLEGAL,
+        `name: must be 1 to 64 of a-z 0-9 . _ - (starting with a letter or digit), and not ${BOOTSTRAP_OPERATOR.name}`,
+      );
     }
     const token = `${OPERATOR_TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
     const row: OperatorEntity = {

@@ -12,7 +12,16 @@ import { AuditRepository, AuthThrottleRepository, ConsoleSessionRepository, Oper
  */
 @Global()
 @Module({
-  providers: [OperatorRepository, ConsoleSessionRepository, AuthThrottleRepository, AuditRepository, OperatorDirectory, ConsoleSessions, AuthThrottle, AuditTrail],
+  providers: [
+    OperatorRepository,
+    ConsoleSessionRepository,
+    AuthThrottleRepository,
+    AuditRepository,
+    OperatorDirectory,
+    ConsoleSessions,
+    AuthThrottle,
+    AuditTrail,
+  ],
   exports: [OperatorDirectory, ConsoleSessions, AuthThrottle, AuditTrail],
 })
 export class OperatorsModule {}

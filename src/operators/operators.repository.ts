@@ -58,10 +58,7 @@ export class ConsoleSessionRepository {
   }
 
   findLive(idHash: string, now: Date): Promise<ConsoleSessionEntity | null> {
-    return this.dataSource.manager
-      .createQueryBuilder(ConsoleSessionEntity, 's')
-      .where('s.id_hash = :idHash AND s.expires_at > :now', { idHash, now })
-      .getOne();
+    return this.dataSource.manager.createQueryBuilder(ConsoleSessionEntity, 's').where('s.id_hash = :idHash AND s.expires_at > :now', { idHash, now }).getOne();
   }
 
   async delete(idHash: string): Promise<void> {

@@ -76,7 +76,14 @@ export class GuardedHttpClient implements OnApplicationShutdown {
     return this.send(url, headers, body, addresses, deadline, call);
   }
 
-  private send(url: URL, headers: Record<string, string>, body: Buffer, addresses: ResolvedAddress[], deadline: number, call: OutboundCall): Promise<OutboundExchange> {
+  private send(
+    url: URL,
+    headers: Record<string, string>,
+    body: Buffer,
+    addresses: ResolvedAddress[],
+    deadline: number,
+    call: OutboundCall,
+  ): Promise<OutboundExchange> {
     const isHttps = url.protocol === 'https:';
     return new Promise<OutboundExchange>((resolve) => {
       let settled = false;
@@ -120,10 +127,13 @@ export class GuardedHttpClient implements OnApplicationShutdown {
           response.on('close', () => finish(failure('CONNECTION', 'the connection closed before the answer ended')));
         },
       );
-      const timer = setTimeout(() => {
-        finish(failure('TIMEOUT', `no complete answer within ${call.timeoutMs} ms`));
-        request.destroy();
-      }, Math.max(0, deadline - Date.now()));
+      const timer = setTimeout(
+        () => {
+          finish(failure('TIMEOUT', `no complete answer within ${call.timeoutMs} ms`));
+          request.destroy();
+        },
+        Math.max(0, deadline - Date.now()),
+      );
       request.on('error', (err: NodeJS.ErrnoException) => finish(failure('CONNECTION', `connection failed (${err.code ?? 'error'})`)));
       request.end(body);
     });
@@ -141,7 +151,10 @@ function pinnedLookup(addresses: readonly ResolvedAddress[]) {
     if (usable.length === 0) {
       callback(Object.assign(new Error('no checked address of the requested family'), { code: 'ENOTFOUND' }), '', 0);
     } else if (options.all) {
-      callback(null, usable.map((a) => ({ address: a.address, family: a.family })));
+      callback(
+        null,
+        usable.map((a) => ({ address: a.address, family: a.family })),
+      );
     } else {
       callback(null, usable[0]!.address, usable[0]!.family);
     }

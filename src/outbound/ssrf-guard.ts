@@ -48,7 +48,10 @@ export class DnsResolver {
 /** A callback URL's host is, or resolves to, an address the gateway must not call. */
 export class SsrfBlockedError extends Error {
   readonly errorClass = 'SSRF_BLOCKED';
-  constructor(readonly address: string, readonly reason: string) {
+  constructor(
+    readonly address: string,
+    readonly reason: string,
+  ) {
     super(`${address} is ${reason}`);
     this.name = 'SsrfBlockedError';
   }
@@ -57,7 +60,10 @@ export class SsrfBlockedError extends Error {
 /** The host has no address (NXDOMAIN, no network, resolver timeout). */
 export class UnresolvableHostError extends Error {
   readonly errorClass = 'DNS';
-  constructor(readonly host: string, readonly code: string) {
+  constructor(
+    readonly host: string,
+    readonly code: string,
+  ) {
     super(`${host} does not resolve (${code})`);
     this.name = 'UnresolvableHostError';
   }

@@ -1,14 +1,7 @@
 import { generateKeyPairSync, KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import {
-  InboundRequest,
-  signedRequestHeaders,
-  signedResponseHeaders,
-  signMessage,
-  verifyInboundRequest,
-  verifyMessage,
-} from './message-signer';
+import { InboundRequest, signedRequestHeaders, signedResponseHeaders, signMessage, verifyInboundRequest, verifyMessage } from './message-signer';
 import { parseMessageTime } from './message-time';
 import { formatSignatureHeader, parseSignatureHeader } from './signature-header';
 import { loadPrivateKey, loadPublicKey } from './signing-keys';

@@ -2,13 +2,7 @@ import { createVerify, KeyObject, sign } from 'node:crypto';
 import { isWellFormedClientId } from './client-id';
 import { isWithinSkew, parseMessageTime } from './message-time';
 import { SignatureMemo } from './signature-memo';
-import {
-  DecodedSignatureHeader,
-  decodeSignatureHeader,
-  decodeStandardBase64,
-  formatSignatureHeader,
-  ParsedSignatureHeader,
-} from './signature-header';
+import { DecodedSignatureHeader, decodeSignatureHeader, decodeStandardBase64, formatSignatureHeader, ParsedSignatureHeader } from './signature-header';
 import { buildStringToSign, SignedMessage, stringToSignHead } from './string-to-sign';
 
 export type VerifyFailure = 'MISSING_HEADERS' | 'MALFORMED_CLIENT_ID' | 'MALFORMED_SIGNATURE' | 'STALE_TIME' | 'INVALID_SIGNATURE';
@@ -49,9 +43,7 @@ export interface SignatureHeadersFailure {
   clientId?: string;
 }
 
-export type InboundVerifyResult =
-  | { ok: true; clientId: string; timeMs: number }
-  | { ok: false; reason: VerifyFailure; clientId?: string };
+export type InboundVerifyResult = { ok: true; clientId: string; timeMs: number } | { ok: false; reason: VerifyFailure; clientId?: string };
 
 /** Content type both Alipay+ and the Antom SDKs send and expect. */
 const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
@@ -88,10 +80,7 @@ export function verifyMessage(m: SignedMessage, signatureBase64: string, publicK
  * A missing or unparseable client id or time is MISSING_HEADERS; a present
  * but unusable `signature` is MALFORMED_SIGNATURE.
  */
-export function readSignatureHeaders(
-  headers: InboundRequest['headers'],
-  timeHeader: TimeHeader = 'request-time',
-): SignatureHeaders | SignatureHeadersFailure {
+export function readSignatureHeaders(headers: InboundRequest['headers'], timeHeader: TimeHeader = 'request-time'): SignatureHeaders | SignatureHeadersFailure {
   const read = readDecodedHeaders(headers, timeHeader);
   if ('reason' in read) return read;
   const { algorithm, keyVersion, signature } = read.signature;

@@ -95,27 +95,24 @@ describe(parseMessageTime.name, () => {
       '2026-11-22T10:15:30+0800',
     );
     const char = fc.constantFrom(...'0123456789-+:.TtZz \u0660１x'.split(''));
-    const mutated = fc
-      .tuple(valid, fc.array(fc.tuple(fc.nat(40), fc.nat(2), char), { minLength: 1, maxLength: 3 }))
-      .map(([text, edits]) =>
-        edits.reduce<string>((acc, [position, kind, c]) => {
-          const at = position % (acc.length + 1);
-          if (kind === 0) return acc.slice(0, at) + c + acc.slice(at + 1); // replace
-          if (kind === 1) return acc.slice(0, at) + c + acc.slice(at); // insert
-          return acc.slice(0, at) + acc.slice(at + 1); // delete
-        }, text),
-      );
+    const mutated = fc.tuple(valid, fc.array(fc.tuple(fc.nat(40), fc.nat(2), char), { minLength: 1, maxLength: 3 })).map(([text, edits]) =>
+      edits.reduce<string>((acc, [position, kind, c]) => {
+        const at = position % (acc.length + 1);
+        if (kind === 0) return acc.slice(0, at) + c + acc.slice(at + 1); // replace
+        if (kind === 1) return acc.slice(0, at) + c + acc.slice(at); // insert
+        return acc.slice(0, at) + acc.slice(at + 1); // delete
+      }, text),
+    );
 
-    fc.assert(fc.property(fc.oneof(mutated, valid), (text) => sut(text) === referenceParse(text)), { numRuns: 5000 });
+    fc.assert(
+      fc.property(fc.oneof(mutated, valid), (text) => sut(text) === referenceParse(text)),
+      { numRuns: 5000 },
+    );
   });
 
   it('accepts every 13-digit string as epoch milliseconds and no other digit count', () => {
-    fc.assert(
-      fc.property(fc.integer({ min: 1e12, max: 1e13 - 1 }), (ms) => sut(String(ms)) === ms),
-    );
-    fc.assert(
-      fc.property(fc.stringMatching(/^\d{1,40}$/), (digits) => digits.length === 13 || sut(digits) === null),
-    );
+    fc.assert(fc.property(fc.integer({ min: 1e12, max: 1e13 - 1 }), (ms) => sut(String(ms)) === ms));
+    fc.assert(fc.property(fc.stringMatching(/^\d{1,40}$/), (digits) => digits.length === 13 || sut(digits) === null));
   });
 });
 

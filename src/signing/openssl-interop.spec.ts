@@ -84,7 +84,12 @@ const PRETTY = JSON.stringify(
 
 describe('openssl interop', () => {
   it.each([
-    ['Chinese passThroughInfo', '/ams/api/v1/authorizations/revoke', '1763777730123', JSON.stringify({ accessToken: 'T1', passThroughInfo: '{"reason":"用户解绑"}' })],
+    [
+      'Chinese passThroughInfo',
+      '/ams/api/v1/authorizations/revoke',
+      '1763777730123',
+      JSON.stringify({ accessToken: 'T1', passThroughInfo: '{"reason":"用户解绑"}' }),
+    ],
     ['emoji, including a ZWJ sequence and a flag', '/ams/api/v1/authorizations/revoke', '2026-11-22T10:15:30+08:00', '{"note":"👩‍👩‍👧 🇨🇳 🙂"}'],
     ['pretty-printed JSON, indent 3, non-ASCII', '/aps/api/v1/authorizations/authNotify', '2026-11-22T02:15:30Z', PRETTY],
     ['Python-style JSON with ensure_ascii escapes', '/aps/api/v1/authorizations/cancelToken', '2026-11-22T02:15:30.412Z', '{"a": "\\u7528\\u6237", "b": 1}'],

@@ -89,7 +89,10 @@ describe(parseSignatureHeader.name, () => {
       fc.constantFrom('signature=', 'algorithm=RSA256', 'keyVersion=1', ',', ', ', '%', '%2B', '%2b', '=', '+', '/'),
       fc.base64String(),
     );
-    const header = fc.oneof(fc.string({ unit: 'binary' }), fc.array(fragment, { maxLength: 12 }).map((p) => p.join('')));
+    const header = fc.oneof(
+      fc.string({ unit: 'binary' }),
+      fc.array(fragment, { maxLength: 12 }).map((p) => p.join('')),
+    );
 
     fc.assert(
       fc.property(header, (value) => {

@@ -49,7 +49,7 @@ export function decodeSignatureHeader(value: string | undefined): DecodedSignatu
 
   let algorithm: string | undefined;
   let keyVersion: string | undefined;
-  for (let start = 0; start < at; ) {
+  for (let start = 0; start < at;) {
     let end = value.indexOf(',', start);
     if (end < 0 || end > at) end = at;
     const eq = value.indexOf('=', start);

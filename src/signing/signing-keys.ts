@@ -117,10 +117,7 @@ function firstThatParses(attempts: ReadonlyArray<() => KeyObject>): KeyObject {
 
 function isPrivateKeyDer(der: Buffer): boolean {
   try {
-    firstThatParses([
-      () => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }),
-      () => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' }),
-    ]);
+    firstThatParses([() => createPrivateKey({ key: der, format: 'der', type: 'pkcs8' }), () => createPrivateKey({ key: der, format: 'der', type: 'pkcs1' })]);
     return true;
   } catch {
     return false;

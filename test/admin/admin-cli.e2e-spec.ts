@@ -56,11 +56,26 @@ describe(`admin CLI on ${testEngine()}`, () => {
 
   it('creates a merchant from a key file; the merchant then exists in the API', async () => {
     const reference = unique('2188');
-    const run = await cli(['merchants:create', '--reference-merchant-id', reference, '--name', 'CLI Shop', '--client-id', unique('CLI_'), '--public-key-file', keyFile()]);
+    const run = await cli([
+      'merchants:create',
+      '--reference-merchant-id',
+      reference,
+      '--name',
+      'CLI Shop',
+      '--client-id',
+      unique('CLI_'),
+      '--public-key-file',
+      keyFile(),
+    ]);
 
     expect(run.stderr).toBe('');
     expect(run.code).toBe(0);
-    expect(run.json).toMatchObject({ referenceMerchantId: reference, name: 'CLI Shop', status: 'ACTIVE', publicKeyFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/) });
+    expect(run.json).toMatchObject({
+      referenceMerchantId: reference,
+      name: 'CLI Shop',
+      status: 'ACTIVE',
+      publicKeyFingerprint: expect.stringMatching(/^[0-9a-f]{16}$/),
+    });
     const fetched = await admin.get(`/admin/v1/merchants/${run.json.id}`);
     expect(fetched.status).toBe(200);
     expect(fetched.json.referenceMerchantId).toBe(reference);
@@ -71,8 +86,17 @@ describe(`admin CLI on ${testEngine()}`, () => {
     const sub = await cli(['sub-merchants:create', '--merchant-id', m.id, '--merchant-account-id', 'S1', '--name', 'Store']);
     expect(sub.json).toMatchObject({ merchantId: m.id, merchantAccountId: 'S1' });
     const endpoint = await cli([
-      'endpoints:create', '--merchant-id', m.id, '--sub-merchant-id', sub.json.id, '--endpoint-url', 'https://store.example/h',
-      '--signing-scheme', 'STANDARD_WEBHOOKS', '--event-types', 'TOKEN_CANCELED,TOKEN_CREATED',
+      'endpoints:create',
+      '--merchant-id',
+      m.id,
+      '--sub-merchant-id',
+      sub.json.id,
+      '--endpoint-url',
+      'https://store.example/h',
+      '--signing-scheme',
+      'STANDARD_WEBHOOKS',
+      '--event-types',
+      'TOKEN_CANCELED,TOKEN_CREATED',
     ]);
     expect(endpoint.stderr).toBe('');
     expect(endpoint.json).toMatchObject({ eventTypes: ['TOKEN_CANCELED', 'TOKEN_CREATED'], secret: expect.stringMatching(/^whsec_/) });

@@ -33,7 +33,16 @@ describe(`admin deliveries list on ${testEngine()}`, () => {
     const ids: string[] = [];
     for (const [endpointId, status, minute] of plan) {
       const eventId = await seedEvent(db, merchant.id, at(minute));
-      ids.push(await seedDelivery(db, { eventId, endpointId, merchantId: merchant.id, status, createdAt: at(minute), attempts: [{ httpStatus: 500, outcome: 'FAILED' }] }));
+      ids.push(
+        await seedDelivery(db, {
+          eventId,
+          endpointId,
+          merchantId: merchant.id,
+          status,
+          createdAt: at(minute),
+          attempts: [{ httpStatus: 500, outcome: 'FAILED' }],
+        }),
+      );
     }
     return { merchant, a, b, ids, at };
   }

@@ -92,7 +92,12 @@ describe(`admin merchants on ${testEngine()}`, () => {
     expect(disabled.status).toBe(200);
     expect(disabled.json.status).toBe('DISABLED');
     const cleared = await admin.patch(`/admin/v1/merchants/${m.id}`, { status: 'ACTIVE', rateLimitPerSecond: null, consultUrl: null });
-    expect(cleared.json).toMatchObject({ status: 'ACTIVE', rateLimitPerSecond: null, effectiveRateLimitPerSecond: DEFAULT_MERCHANT_RATE_PER_SECOND, consultUrl: null });
+    expect(cleared.json).toMatchObject({
+      status: 'ACTIVE',
+      rateLimitPerSecond: null,
+      effectiveRateLimitPerSecond: DEFAULT_MERCHANT_RATE_PER_SECOND,
+      consultUrl: null,
+    });
   });
 
   it('rotates a key keeping the previous one until the rotation ends', async () => {

@@ -26,8 +26,7 @@ describe(`cancelToken retries across a restart on ${testEngine()}`, () => {
     await db.drop();
   });
 
-  const start = () =>
-    startTestApp({ db, clock, env: { ALIPAYPLUS_BASE_URL: sim.baseUrl, REVOKE_BUDGET_MS: '300', CANCEL_TOKEN_POLL_MS: '20' } });
+  const start = () => startTestApp({ db, clock, env: { ALIPAYPLUS_BASE_URL: sim.baseUrl, REVOKE_BUDGET_MS: '300', CANCEL_TOKEN_POLL_MS: '20' } });
 
   async function until(app: TestApp, done: () => Promise<boolean>) {
     const deadline = Date.now() + 15_000;
@@ -59,9 +58,10 @@ describe(`cancelToken retries across a restart on ${testEngine()}`, () => {
 
     const second = await start();
     try {
-      const row = () => second.app.get(DataSource).manager.findOneOrFail(AuthorizationEntity, {
-        where: { accessTokenHash: second.app.get(TokenVault).lookupHash('access-token', n.accessToken) },
-      });
+      const row = () =>
+        second.app.get(DataSource).manager.findOneOrFail(AuthorizationEntity, {
+          where: { accessTokenHash: second.app.get(TokenVault).lookupHash('access-token', n.accessToken) },
+        });
       await until(second, async () => (await row()).status === 'CANCELED');
       const calls = sim.simulator.receivedFor(n.accessToken);
       expect(calls).toHaveLength(5);
@@ -81,7 +81,9 @@ describe(`cancelToken retries across a restart on ${testEngine()}`, () => {
       const n = notificationSet(merchant.referenceMerchantId);
       await postSigned(app.baseUrl, '/aps/api/v1/authorizations/authNotify', n.tokenCreated, { requestTime: clock.now().toISOString() });
       const em = app.app.get(DataSource).manager;
-      const row = await em.findOneOrFail(AuthorizationEntity, { where: { accessTokenHash: app.app.get(TokenVault).lookupHash('access-token', n.accessToken) } });
+      const row = await em.findOneOrFail(AuthorizationEntity, {
+        where: { accessTokenHash: app.app.get(TokenVault).lookupHash('access-token', n.accessToken) },
+      });
       // What a process killed between claim and completion leaves behind.
       const now = clock.now();
       await em.update(AuthorizationEntity, { id: row.id }, { status: 'CANCELING' });

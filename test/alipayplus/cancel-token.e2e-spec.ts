@@ -114,7 +114,7 @@ describe('CancelTokenClient against the Alipay+ simulator', () => {
     expect(outcome).toEqual({ kind: 'UNKNOWN', resultCode: 'BAD_SIGNATURE', reason: 'BAD_SIGNATURE', httpStatus: 200 });
   });
 
-  it('an S signed with a key that is not Alipay+\'s is UNKNOWN BAD_SIGNATURE', async () => {
+  it("an S signed with a key that is not Alipay+'s is UNKNOWN BAD_SIGNATURE", async () => {
     const misconfigured = clientFor(sim.baseUrl, { alipayPlusPublicKeys: () => [loadPublicKey(TEST_KEYS.acqpPublic)] });
     try {
       const { outcome } = await misconfigured.cancelToken(requestFor(newToken()));

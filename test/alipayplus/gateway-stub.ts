@@ -51,7 +51,10 @@ export async function startGatewayStub(mode: StubMode = 'signed-S'): Promise<Gat
     if (current === 'unsigned-S') return reply.code(200).header('content-type', 'application/json').send(body);
     const clientId = String(request.headers['client-id']);
     const message = { method: 'POST', path: request.url, clientId, time: new Date().toISOString(), body };
-    return reply.code(200).headers(signedResponseHeaders(message, current === 'wrong-key-S' ? wrongKey : acqpPrivate)).send(body);
+    return reply
+      .code(200)
+      .headers(signedResponseHeaders(message, current === 'wrong-key-S' ? wrongKey : acqpPrivate))
+      .send(body);
   });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const address = app.server.address();

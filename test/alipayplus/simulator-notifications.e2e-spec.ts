@@ -53,9 +53,20 @@ describe('the Alipay+ simulator delivering authNotify', () => {
     const created = stub.received[1].body;
     expect(Object.keys(created).sort()).toEqual(
       [
-        'authorizationNotifyType', 'authClientId', 'referenceMerchantId', 'referenceAgreementId', 'accessToken',
-        'accessTokenExpiryTime', 'refreshToken', 'refreshTokenExpiryTime', 'scopes', 'customerId', 'userLoginId',
-        'acquirerId', 'pspId', 'walletForAccountBinding',
+        'authorizationNotifyType',
+        'authClientId',
+        'referenceMerchantId',
+        'referenceAgreementId',
+        'accessToken',
+        'accessTokenExpiryTime',
+        'refreshToken',
+        'refreshTokenExpiryTime',
+        'scopes',
+        'customerId',
+        'userLoginId',
+        'acquirerId',
+        'pspId',
+        'walletForAccountBinding',
       ].sort(),
     );
     expect(created).toMatchObject({
@@ -118,7 +129,7 @@ describe('the Alipay+ simulator delivering authNotify', () => {
     }
   });
 
-  it('echoes the ACQP\'s own cancelToken as TOKEN_CANCELED with tokenCancelSource ACQUIRER', async () => {
+  it("echoes the ACQP's own cancelToken as TOKEN_CANCELED with tokenCancelSource ACQUIRER", async () => {
     const issued = await sim.simulator.issueAuthorization({ referenceMerchantId: MERCHANT, authClientId: '218823863726123456789' });
     const client = new CancelTokenClient({
       baseUrl: () => sim.baseUrl,

@@ -114,10 +114,7 @@ describe('gateway boot', () => {
   });
 
   it('names every bad variable in one line', async () => {
-    const line = await expectBootFailure(
-      liveEnv({ PORT: 'eighty', ALIPAYPLUS_PUBLIC_KEY: 'nope', TOKEN_ENCRYPTION_KEY: 'short' }),
-      'PORT',
-    );
+    const line = await expectBootFailure(liveEnv({ PORT: 'eighty', ALIPAYPLUS_PUBLIC_KEY: 'nope', TOKEN_ENCRYPTION_KEY: 'short' }), 'PORT');
     expect(line).toContain('ALIPAYPLUS_PUBLIC_KEY');
     expect(line).toContain('TOKEN_ENCRYPTION_KEY');
   });

@@ -23,8 +23,14 @@ export const ack = (): Reply => ({ status: 200, body: ACK_BODY, headers: { 'cont
 
 export const behaviours = {
   ok: (): Behaviour => () => ack(),
-  always: (reply: Reply): Behaviour => () => reply,
-  failTimes: (times: number, reply: Reply = { status: 500, body: 'boom' }): Behaviour => (n) => (n <= times ? reply : ack()),
+  always:
+    (reply: Reply): Behaviour =>
+    () =>
+      reply,
+  failTimes:
+    (times: number, reply: Reply = { status: 500, body: 'boom' }): Behaviour =>
+    (n) =>
+      n <= times ? reply : ack(),
   notS: (): Behaviour => () => ({ status: 200, body: JSON.stringify({ result: { resultCode: 'PROCESS_FAIL', resultStatus: 'F', resultMessage: 'no' } }) }),
   hang: (): Behaviour => () => 'hang',
   hold: (): Behaviour => () => 'hold',

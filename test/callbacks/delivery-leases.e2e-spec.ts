@@ -70,7 +70,13 @@ describe(`delivery leases on ${testEngine()}`, () => {
   const claim = (owner: string, at: Date, leaseMs: number, busy: string[] = []): Promise<ClaimedDelivery[]> =>
     uow.run(async (em) => repo.lease(em, await repo.findDue(em, at, 100, busy), owner, at, leaseMs));
   const completeAll = (cs: ClaimedDelivery[], at: Date) =>
-    uow.run((em) => repo.completeMany(em, cs.map((claim) => ({ claim, ...done, attempt: attempt(at) })), at));
+    uow.run((em) =>
+      repo.completeMany(
+        em,
+        cs.map((claim) => ({ claim, ...done, attempt: attempt(at) })),
+        at,
+      ),
+    );
   const complete = async (c: ClaimedDelivery, at: Date) => (await completeAll([c], at)).has(c.delivery.id);
 
   beforeEach(() => {

@@ -135,7 +135,11 @@ describe(`TOKEN_CANCELED fan-out to callback URLs on ${testEngine()}`, () => {
     const n = notificationSet(merchant.referenceMerchantId);
     await h.notify(n.tokenCreated);
     const body = JSON.stringify({ accessToken: n.accessToken, merchantAccountId: merchant.subMerchants[0]!.merchantAccountId }, null, 3);
-    const answer = await postSigned(sut.baseUrl, REVOKE, body, { privateKey: merchant.privateKey, clientId: merchant.clientId, requestTime: clock.now().toISOString() });
+    const answer = await postSigned(sut.baseUrl, REVOKE, body, {
+      privateKey: merchant.privateKey,
+      clientId: merchant.clientId,
+      requestTime: clock.now().toISOString(),
+    });
     expect(answer.json.result.resultStatus).toBe('S');
 
     // Let the simulator's TOKEN_CANCELED (ACQUIRER) echo land, then drain the dispatcher.

@@ -85,9 +85,15 @@ export async function seedTraffic(db: DataSource, merchantId: string, endpointId
         status: failing ? 'FAILED' : 'DELIVERED',
         createdAt: at,
         attempts: failing
-          ? [{ httpStatus: 503, outcome: 'RETRY', errorClass: 'HTTP_5XX' }, { httpStatus: null, outcome: 'FAILED', errorClass: 'TIMEOUT' }]
+          ? [
+              { httpStatus: 503, outcome: 'RETRY', errorClass: 'HTTP_5XX' },
+              { httpStatus: null, outcome: 'FAILED', errorClass: 'TIMEOUT' },
+            ]
           : m % 9 === 0
-            ? [{ httpStatus: 502, outcome: 'RETRY', errorClass: 'HTTP_5XX' }, { httpStatus: 200, outcome: 'SUCCEEDED' }]
+            ? [
+                { httpStatus: 502, outcome: 'RETRY', errorClass: 'HTTP_5XX' },
+                { httpStatus: 200, outcome: 'SUCCEEDED' },
+              ]
             : [{ httpStatus: 200, outcome: 'SUCCEEDED' }],
       });
     }
@@ -114,7 +120,9 @@ export interface ConsoleStory {
 export async function seedConsoleStory(sut: TestApp, admin: AdminClient, receiver: Receiver): Promise<ConsoleStory> {
   const db = sut.app.get(DataSource);
   const n = notificationSet();
-  const merchant = (await admin.post('/admin/v1/merchants', newMerchantBody({ referenceMerchantId: n.referenceMerchantId, name: 'Demo Shop', clientId: unique('DEMO_') }))).json;
+  const merchant = (
+    await admin.post('/admin/v1/merchants', newMerchantBody({ referenceMerchantId: n.referenceMerchantId, name: 'Demo Shop', clientId: unique('DEMO_') }))
+  ).json;
   await admin.post(`/admin/v1/merchants/${merchant.id}/sub-merchants`, { merchantAccountId: 'SHOP_01', name: 'Demo Shop Central' });
   const endpoint = await admin.post(`/admin/v1/merchants/${merchant.id}/endpoints`, { url: receiver.url() });
   if (endpoint.status !== 201) throw new Error(`endpoint not created: ${endpoint.raw}`);

@@ -150,7 +150,10 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
   it("shows the gateway's public key as the SDKs take it, bare base64, and as PEM", async () => {
     await logIn();
     // The test gateway signs with the vectors' ACQP key: its public half, as the vectors' PEM file has it.
-    const expectedBase64 = TEST_KEYS.acqpPublic.split('\n').filter((l) => l !== '' && !l.startsWith('-----')).join('');
+    const expectedBase64 = TEST_KEYS.acqpPublic
+      .split('\n')
+      .filter((l) => l !== '' && !l.startsWith('-----'))
+      .join('');
     await page.locator('#gateway-key-fingerprint', { hasText: 'sha256 ' }).waitFor();
     expect(await page.inputValue('#gateway-key-base64')).toBe(expectedBase64);
     expect((await page.inputValue('#gateway-key-pem')).replace(/\s+/g, '')).toBe(TEST_KEYS.acqpPublic.replace(/\s+/g, ''));

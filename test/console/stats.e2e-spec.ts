@@ -52,7 +52,14 @@ describe(`console stats and delivery detail on ${testEngine()}`, () => {
     const merchant = (await admin.post('/admin/v1/merchants', newMerchantBody())).json;
     const a = await endpoint(merchant.id);
     const delivery = async (createdAt: Date, attempts: Array<{ httpStatus: number | null; outcome: string; errorClass?: string }>) =>
-      seedDelivery(db, { eventId: await seedEvent(db, merchant.id, createdAt), endpointId: a, merchantId: merchant.id, status: 'DELIVERED', createdAt, attempts });
+      seedDelivery(db, {
+        eventId: await seedEvent(db, merchant.id, createdAt),
+        endpointId: a,
+        merchantId: merchant.id,
+        status: 'DELIVERED',
+        createdAt,
+        attempts,
+      });
     await delivery(at('10:20:05'), [
       { httpStatus: 500, outcome: 'RETRY', errorClass: 'HTTP_5XX' },
       { httpStatus: 200, outcome: 'SUCCEEDED' },
@@ -77,7 +84,9 @@ describe(`console stats and delivery detail on ${testEngine()}`, () => {
     ]);
 
     const short = await admin.get('/admin/v1/stats/activity?minutes=1');
-    expect(short.json.minutes).toEqual([{ minute: '2026-11-22T10:30:00.000Z', notifications: 1, deliveryAttempts: 1, deliverySucceeded: 0, deliveryFailures: 1 }]);
+    expect(short.json.minutes).toEqual([
+      { minute: '2026-11-22T10:30:00.000Z', notifications: 1, deliveryAttempts: 1, deliverySucceeded: 0, deliveryFailures: 1 },
+    ]);
   });
 
   it('lists disabled endpoints first, then the worst success rate, with the window counts', async () => {
@@ -142,7 +151,15 @@ describe(`console stats and delivery detail on ${testEngine()}`, () => {
     expect(answer.status).toBe(200);
     expect(answer.json).toMatchObject({ id, eventId, endpointId, eventType: 'TOKEN_CANCELED', status: 'DELIVERED', attemptCount: 2 });
     expect(answer.json.attempts).toEqual([
-      { attemptNo: 1, startedAt: '2026-11-22T10:00:00.000Z', durationMs: 120, httpStatus: 500, outcome: 'RETRY', errorClass: 'HTTP_5XX', responseBody: '<h1>down</h1>' },
+      {
+        attemptNo: 1,
+        startedAt: '2026-11-22T10:00:00.000Z',
+        durationMs: 120,
+        httpStatus: 500,
+        outcome: 'RETRY',
+        errorClass: 'HTTP_5XX',
+        responseBody: '<h1>down</h1>',
+      },
       { attemptNo: 2, startedAt: '2026-11-22T10:00:01.000Z', durationMs: 121, httpStatus: 200, outcome: 'SUCCEEDED', errorClass: null, responseBody: null },
     ]);
     expect((await admin.get(`/admin/v1/deliveries/${randomUUID()}`)).status).toBe(404);

@@ -103,11 +103,17 @@ onMysql(`a MySQL/MariaDB database made by an operator${why}`, () => {
   };
 
   const tables = async (db: string) =>
-    ((await admin.query('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ?', [db]))[0] as Array<{ t: string }>).map((r) => r.t).sort();
+    ((await admin.query('SELECT table_name AS t FROM information_schema.tables WHERE table_schema = ?', [db]))[0] as Array<{ t: string }>)
+      .map((r) => r.t)
+      .sort();
 
   /** Lines of the gateway's JSON log at level error or fatal. */
   const errorLines = (gw: GatewayProcess) =>
-    gw.stdout().trim().split('\n').filter((line) => line !== '' && ['error', 'fatal'].includes((JSON.parse(line) as { level: string }).level));
+    gw
+      .stdout()
+      .trim()
+      .split('\n')
+      .filter((line) => line !== '' && ['error', 'fatal'].includes((JSON.parse(line) as { level: string }).level));
 
   /**
    * Waits until the gateway has run its polling loops many times over on the
@@ -174,44 +180,47 @@ onMysql(`a MySQL/MariaDB database made by an operator${why}`, () => {
 
   // Making a user takes an administrator: the project's own MariaDB lends its root (scripts/mariadb.sh sql), as in CI.
   const withRoot = managedMariadb() ? it : it.skip;
-  withRoot(`finishes a migration that failed half-way when run again, and a gateway on the half-built schema waits quietly${managedMariadb() ? '' : ' (skipped: needs the MariaDB of scripts/mariadb.sh)'}`, async () => {
-    const root = managedMariadb()!;
-    const db = await createDatabase();
-    // A user who may make only the first two tables (and the migrations table): the run stops at the third.
-    const user = { name: `acqp_mig_${randomBytes(4).toString('hex')}`, password: randomBytes(12).toString('hex') };
-    root.asRoot(`CREATE USER '${user.name}'@'%' IDENTIFIED BY '${user.password}';`);
-    users.push(user.name);
-    const privileges = 'SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES';
-    root.asRoot(
-      ['schema_migrations', 'merchants', 'sub_merchants'].map((t) => `GRANT ${privileges} ON \`${db.name}\`.\`${t}\` TO '${user.name}'@'%';`).join('\n'),
-    );
+  withRoot(
+    `finishes a migration that failed half-way when run again, and a gateway on the half-built schema waits quietly${managedMariadb() ? '' : ' (skipped: needs the MariaDB of scripts/mariadb.sh)'}`,
+    async () => {
+      const root = managedMariadb()!;
+      const db = await createDatabase();
+      // A user who may make only the first two tables (and the migrations table): the run stops at the third.
+      const user = { name: `acqp_mig_${randomBytes(4).toString('hex')}`, password: randomBytes(12).toString('hex') };
+      root.asRoot(`CREATE USER '${user.name}'@'%' IDENTIFIED BY '${user.password}';`);
+      users.push(user.name);
+      const privileges = 'SELECT, INSERT, UPDATE, DELETE, CREATE, ALTER, INDEX, DROP, REFERENCES';
+      root.asRoot(
+        ['schema_migrations', 'merchants', 'sub_merchants'].map((t) => `GRANT ${privileges} ON \`${db.name}\`.\`${t}\` TO '${user.name}'@'%';`).join('\n'),
+      );
 
-    const failed = await migrationCli('run', db.url(user));
-    expect(failed.code).toBe(1);
-    expect(failed.stderr).toMatch(/^migration failed: CREATE command denied to user .* for table .*callback_endpoints/);
-    expect(await tables(db.name)).toEqual(['merchants', 'schema_migrations', 'sub_merchants']);
-    expect((await migrationCli('show', db.url(user))).stdout).toBe(`migrations pending: ${MIGRATIONS.join(', ')}\n`);
+      const failed = await migrationCli('run', db.url(user));
+      expect(failed.code).toBe(1);
+      expect(failed.stderr).toMatch(/^migration failed: CREATE command denied to user .* for table .*callback_endpoints/);
+      expect(await tables(db.name)).toEqual(['merchants', 'schema_migrations', 'sub_merchants']);
+      expect((await migrationCli('show', db.url(user))).stdout).toBe(`migrations pending: ${MIGRATIONS.join(', ')}\n`);
 
-    // A gateway started on the half-built schema says so once and waits.
-    const { gw, baseUrl } = await startGateway(db.url());
-    await expectSaidOnceNotMigrated(gw, baseUrl);
+      // A gateway started on the half-built schema says so once and waits.
+      const { gw, baseUrl } = await startGateway(db.url());
+      await expectSaidOnceNotMigrated(gw, baseUrl);
 
-    // The operator fixes the privileges and runs the same command again: it finishes.
-    root.asRoot(`GRANT ALL PRIVILEGES ON \`${db.name}\`.* TO '${user.name}'@'%';`);
-    const rerun = await migrationCli('run', db.url(user));
-    expect(rerun).toEqual({ code: 0, stdout: `applied: ${MIGRATIONS.join(', ')}\n`, stderr: '' });
-    expect(await tables(db.name)).toEqual([...TABLES, 'schema_migrations'].sort());
-    expect((await migrationCli('run', db.url(user))).stdout).toBe('schema is up to date\n');
+      // The operator fixes the privileges and runs the same command again: it finishes.
+      root.asRoot(`GRANT ALL PRIVILEGES ON \`${db.name}\`.* TO '${user.name}'@'%';`);
+      const rerun = await migrationCli('run', db.url(user));
+      expect(rerun).toEqual({ code: 0, stdout: `applied: ${MIGRATIONS.join(', ')}\n`, stderr: '' });
+      expect(await tables(db.name)).toEqual([...TABLES, 'schema_migrations'].sort());
+      expect((await migrationCli('run', db.url(user))).stdout).toBe('schema is up to date\n');
 
-    // The waiting gateway notices without a restart.
-    expect((await readiness(baseUrl)).status).toBe(200);
-    const deadline = Date.now() + 15_000;
-    while (!gw.stdout().includes('the database schema is migrated: background work starts')) {
-      if (Date.now() > deadline) throw new Error(`the gateway did not notice the migration:\n${gw.stdout()}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    expect(errorLines(gw)).toHaveLength(1);
-  });
+      // The waiting gateway notices without a restart.
+      expect((await readiness(baseUrl)).status).toBe(200);
+      const deadline = Date.now() + 15_000;
+      while (!gw.stdout().includes('the database schema is migrated: background work starts')) {
+        if (Date.now() > deadline) throw new Error(`the gateway did not notice the migration:\n${gw.stdout()}`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      expect(errorLines(gw)).toHaveLength(1);
+    },
+  );
 
   it('says once, with the command to run, that a gateway started on an empty database waits for its migrations', async () => {
     const db = await createDatabase();

@@ -69,12 +69,19 @@ describe(`database outage during authNotify load on ${testEngine()}`, () => {
       const from = sim.simulator.notificationAttempts().length;
       const started = Date.now();
       await stoppable.begin();
-      const during = () => sim.simulator.notificationAttempts().slice(from).filter((a) => !a.acknowledged);
+      const during = () =>
+        sim.simulator
+          .notificationAttempts()
+          .slice(from)
+          .filter((a) => !a.acknowledged);
       // MySQL: the gateway answers U at once. SQLite: it blocks in the busy handler, so Alipay+ sees timeouts, never U.
       const refusedEnough = () =>
         during().length >= REFUSALS && (db.engine === 'mysql' ? during().some((a) => a.verdict === 'NOT_S') : Date.now() - started >= SQLITE_LOCK_MS);
-      await until(`${REFUSALS} refused attempts while the database is away`, refusedEnough, 60_000, () =>
-        `${JSON.stringify(countBy(during().map((a) => a.verdict)))}\n${gateway.logTail(5)}`,
+      await until(
+        `${REFUSALS} refused attempts while the database is away`,
+        refusedEnough,
+        60_000,
+        () => `${JSON.stringify(countBy(during().map((a) => a.verdict)))}\n${gateway.logTail(5)}`,
       );
       const refused = during().length;
       await stoppable.end();
@@ -90,9 +97,10 @@ describe(`database outage during authNotify load on ${testEngine()}`, () => {
     };
     const keyOf = (n: NotificationHandle) => {
       const body = JSON.parse(n.rawBody) as { authorizationNotifyType: string; authCode?: string; accessToken?: string };
-      const subject = body.authorizationNotifyType === 'AUTHCODE_CREATED'
-        ? reader!.vault.lookupHash('auth-code', body.authCode!)
-        : reader!.vault.lookupHash('access-token', body.accessToken!);
+      const subject =
+        body.authorizationNotifyType === 'AUTHCODE_CREATED'
+          ? reader!.vault.lookupHash('auth-code', body.authCode!)
+          : reader!.vault.lookupHash('access-token', body.accessToken!);
       return `${body.authorizationNotifyType} ${subject}`;
     };
     // Whatever Alipay+ saw acknowledged so far, through the outage, is stored.
@@ -129,8 +137,11 @@ describe(`database outage during authNotify load on ${testEngine()}`, () => {
     expect(events.map((e) => e.authorization_id).sort()).toEqual(canceledIds.sort());
 
     // And each cancellation reached the merchant's endpoint.
-    await until('every callback to be DELIVERED', async () => (await reader!.deliveryStatuses()).DELIVERED === canceledIds.length, 60_000, async () =>
-      JSON.stringify(await reader!.deliveryStatuses()),
+    await until(
+      'every callback to be DELIVERED',
+      async () => (await reader!.deliveryStatuses()).DELIVERED === canceledIds.length,
+      60_000,
+      async () => JSON.stringify(await reader!.deliveryStatuses()),
     );
     expect(new Set(receiver.counts().keys())).toEqual(new Set(events.map((e) => `${e.id} ${merchant.endpoints[0]!.path}`)));
     // Each arrival is an attempt on the record, except one per delivery whose completion the outage lost (still LEASED after it).
@@ -147,7 +158,10 @@ describe(`database outage during authNotify load on ${testEngine()}`, () => {
     );
     expect((await fetch(`${gateway.baseUrl}/health/ready`)).status).toBe(200);
 
-    const verdicts = sim.simulator.notificationAttempts().filter((a) => !a.acknowledged).map((a) => a.verdict);
+    const verdicts = sim.simulator
+      .notificationAttempts()
+      .filter((a) => !a.acknowledged)
+      .map((a) => a.verdict);
     process.stderr.write(
       `[faults] database outage on ${testEngine()} (${stoppable.kind}): down ${staging.ms} ms, ${staging.refused} attempts refused while down; ` +
         `${pendingAfterOutage} notifications pending after it; unacknowledged attempts by verdict ${JSON.stringify(countBy(verdicts))}; ` +

@@ -64,17 +64,30 @@ describe(`flapping callback receivers on ${testEngine()}`, () => {
       await notifyUntilAcknowledged(gateway.baseUrl, n.tokenCreated);
       await notifyUntilAcknowledged(gateway.baseUrl, n.tokenCanceled('PSP'));
     });
-    await until('every delivery to be DELIVERED', async () => (await reader!.deliveryStatuses()).DELIVERED === DELIVERIES, 60_000, async () =>
-      `${JSON.stringify(await reader!.deliveryStatuses())}\n${gateway.logTail()}`,
+    await until(
+      'every delivery to be DELIVERED',
+      async () => (await reader!.deliveryStatuses()).DELIVERED === DELIVERIES,
+      60_000,
+      async () => `${JSON.stringify(await reader!.deliveryStatuses())}\n${gateway.logTail()}`,
     );
 
     const pathOf = new Map(merchant.endpoints.map((e) => [e.id, e.path]));
-    const deliveries = await reader.query<{ id: string; event_id: string; endpoint_id: string; attempt_count: number; last_http_status: number; last_error: string | null }>(
-      'SELECT id, event_id, endpoint_id, attempt_count, last_http_status, last_error FROM deliveries',
-    );
-    const attempts = await reader.query<{ delivery_id: string; attempt_no: number; outcome: string; error_class: string | null; http_status: number | null; response_body: string | null }>(
-      'SELECT delivery_id, attempt_no, outcome, error_class, http_status, response_body FROM delivery_attempts ORDER BY delivery_id, attempt_no',
-    );
+    const deliveries = await reader.query<{
+      id: string;
+      event_id: string;
+      endpoint_id: string;
+      attempt_count: number;
+      last_http_status: number;
+      last_error: string | null;
+    }>('SELECT id, event_id, endpoint_id, attempt_count, last_http_status, last_error FROM deliveries');
+    const attempts = await reader.query<{
+      delivery_id: string;
+      attempt_no: number;
+      outcome: string;
+      error_class: string | null;
+      http_status: number | null;
+      response_body: string | null;
+    }>('SELECT delivery_id, attempt_no, outcome, error_class, http_status, response_body FROM delivery_attempts ORDER BY delivery_id, attempt_no');
     expect(deliveries).toHaveLength(DELIVERIES);
     let failuresSeen = 0;
     for (const d of deliveries) {
@@ -82,15 +95,19 @@ describe(`flapping callback receivers on ${testEngine()}`, () => {
       const plan = planFor(d.event_id, path);
       failuresSeen += plan.length;
       const rows = attempts.filter((a) => a.delivery_id === d.id);
-      expect({ pair: `${d.event_id} ${path}`, rows: rows.map((a) => [Number(a.attempt_no), a.outcome, a.error_class, a.http_status === null ? null : Number(a.http_status)]) }).toEqual({
+      expect({
         pair: `${d.event_id} ${path}`,
-        rows: [
-          ...plan.map((f, i) => [i + 1, 'RETRY', f.errorClass, f.httpStatus]),
-          [plan.length + 1, 'SUCCEEDED', null, 200],
-        ],
+        rows: rows.map((a) => [Number(a.attempt_no), a.outcome, a.error_class, a.http_status === null ? null : Number(a.http_status)]),
+      }).toEqual({
+        pair: `${d.event_id} ${path}`,
+        rows: [...plan.map((f, i) => [i + 1, 'RETRY', f.errorClass, f.httpStatus]), [plan.length + 1, 'SUCCEEDED', null, 200]],
       });
       expect(rows.at(-1)!.response_body).toBe(ACK_BODY);
-      expect({ attempts: Number(d.attempt_count), status: Number(d.last_http_status), error: d.last_error }).toEqual({ attempts: plan.length + 1, status: 200, error: null });
+      expect({ attempts: Number(d.attempt_count), status: Number(d.last_http_status), error: d.last_error }).toEqual({
+        attempts: plan.length + 1,
+        status: 200,
+        error: null,
+      });
       // The receiver saw exactly those tries, all the same signed body.
       const seen = receiver.arrivals.filter((a) => a.notifyId === d.event_id && a.path === path);
       expect(seen).toHaveLength(plan.length + 1);
@@ -99,7 +116,9 @@ describe(`flapping callback receivers on ${testEngine()}`, () => {
     }
     expect(receiver.arrivals).toHaveLength(DELIVERIES + failuresSeen);
     // Flapping is not failing: every endpoint is healthy and active at the end.
-    expect(await reader.count("SELECT COUNT(*) FROM callback_endpoints WHERE merchant_id = ? AND status = 'ACTIVE' AND failing_since IS NULL", [merchant.id])).toBe(ENDPOINTS);
+    expect(
+      await reader.count("SELECT COUNT(*) FROM callback_endpoints WHERE merchant_id = ? AND status = 'ACTIVE' AND failing_since IS NULL", [merchant.id]),
+    ).toBe(ENDPOINTS);
 
     process.stderr.write(`[faults] flapping receivers on ${testEngine()}: ${DELIVERIES} deliveries took ${DELIVERIES + failuresSeen} attempts\n`);
     await gateway.stop();

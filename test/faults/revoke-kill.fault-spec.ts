@@ -70,8 +70,11 @@ describe(`SIGKILL during cancelToken retries on ${testEngine()}`, () => {
       200,
     );
     await drainNotifications(sim.simulator, 30_000);
-    await until('every callback to be DELIVERED', async () => (await reader.deliveryStatuses()).DELIVERED === TOKENS * ENDPOINTS, 30_000, async () =>
-      JSON.stringify(await reader.deliveryStatuses()),
+    await until(
+      'every callback to be DELIVERED',
+      async () => (await reader.deliveryStatuses()).DELIVERED === TOKENS * ENDPOINTS,
+      30_000,
+      async () => JSON.stringify(await reader.deliveryStatuses()),
     );
 
     // Nothing went to Alipay+ but these tokens' cancelTokens.

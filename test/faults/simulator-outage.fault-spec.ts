@@ -24,13 +24,16 @@ describe(`Alipay+ unreachable during revokes on ${testEngine()}`, () => {
 
   it('settles every revoke once Alipay+ is back, one cancellation each', async () => {
     const { db, receiver, sim } = rig;
-    const gateway = await spawnGateway('gateway', faultEnvironment(db, {
-      ALIPAYPLUS_BASE_URL: sim.baseUrl,
-      ALIPAYPLUS_TIMEOUT_MS: '1000',
-      REVOKE_BUDGET_MS: '200',
-      CANCEL_TOKEN_RETRY_BASE_MS: '200',
-      CANCEL_TOKEN_POLL_MS: '50',
-    }));
+    const gateway = await spawnGateway(
+      'gateway',
+      faultEnvironment(db, {
+        ALIPAYPLUS_BASE_URL: sim.baseUrl,
+        ALIPAYPLUS_TIMEOUT_MS: '1000',
+        REVOKE_BUDGET_MS: '200',
+        CANCEL_TOKEN_RETRY_BASE_MS: '200',
+        CANCEL_TOKEN_POLL_MS: '50',
+      }),
+    );
     sim.simulator.setGatewayBaseUrl(gateway.baseUrl);
     const reader = (rig.reader = await openFaultDatabase(db));
     const merchant = await onboardMerchant(gateway.baseUrl, { subMerchants: ENDPOINTS, url: receiver.url, tag: 'sim-outage' });
@@ -66,20 +69,33 @@ describe(`Alipay+ unreachable during revokes on ${testEngine()}`, () => {
     await sim.comeBack();
     const ids = await Promise.all(issued.map(async (a) => (await reader.token(a.accessToken))!.id));
     const canceled = async () =>
-      (await reader.query<{ id: string; status: string }>('SELECT id, status FROM authorizations')).filter((r) => ids.includes(r.id) && r.status === 'CANCELED').length;
+      (await reader.query<{ id: string; status: string }>('SELECT id, status FROM authorizations')).filter((r) => ids.includes(r.id) && r.status === 'CANCELED')
+        .length;
     const backAt = Date.now();
-    await until('every token to be CANCELED', async () => (await canceled()) === TOKENS, 90_000, async () =>
-      `${JSON.stringify(await reader.query('SELECT status, last_result_code, COUNT(*) AS n FROM cancel_token_jobs GROUP BY status, last_result_code'))}\n${gateway.logTail()}`,
+    await until(
+      'every token to be CANCELED',
+      async () => (await canceled()) === TOKENS,
+      90_000,
+      async () =>
+        `${JSON.stringify(await reader.query('SELECT status, last_result_code, COUNT(*) AS n FROM cancel_token_jobs GROUP BY status, last_result_code'))}\n${gateway.logTail()}`,
       200,
     );
     const settledMs = Date.now() - backAt;
     await drainNotifications(sim.simulator, 30_000);
-    await until('every callback to be DELIVERED', async () => (await reader.deliveryStatuses()).DELIVERED === TOKENS * ENDPOINTS, 30_000, async () =>
-      JSON.stringify(await reader.deliveryStatuses()),
+    await until(
+      'every callback to be DELIVERED',
+      async () => (await reader.deliveryStatuses()).DELIVERED === TOKENS * ENDPOINTS,
+      30_000,
+      async () => JSON.stringify(await reader.deliveryStatuses()),
     );
 
     // Nothing reached Alipay+ while it was down; afterwards each token was settled with its own accessToken.
-    expect(sim.simulator.received().slice(callsWhenDown).every((c) => c.answered.resultStatus === 'S')).toBe(true);
+    expect(
+      sim.simulator
+        .received()
+        .slice(callsWhenDown)
+        .every((c) => c.answered.resultStatus === 'S'),
+    ).toBe(true);
     for (const a of issued) {
       const sent = sim.simulator.receivedFor(a.accessToken);
       expect(sent.every((c) => c.signatureValid && JSON.parse(c.rawBody).accessToken === a.accessToken)).toBe(true);

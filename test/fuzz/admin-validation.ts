@@ -43,7 +43,9 @@ function jsonText(value: unknown): string {
 const CLOSE = Symbol('close');
 const COMMA = Symbol('comma');
 function objectText(o: Record<string, unknown>): string {
-  return `{${Object.entries(o).map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`).join(',')}}`;
+  return `{${Object.entries(o)
+    .map(([k, v]) => `${JSON.stringify(k)}:${jsonText(v)}`)
+    .join(',')}}`;
 }
 
 /**

@@ -16,7 +16,9 @@ const SPLICE_PROTO = [
 ];
 
 export const splice: fc.Arbitrary<Splice> = fc.oneof(
-  fc.tuple(fc.constantFrom(10_000, 10_000, 3_000, 500), fc.constantFrom('array', 'object') as fc.Arbitrary<'array'>).map(([depth, shape]): Splice => ({ kind: 'deep', depth, shape })),
+  fc
+    .tuple(fc.constantFrom(10_000, 10_000, 3_000, 500), fc.constantFrom('array', 'object') as fc.Arbitrary<'array'>)
+    .map(([depth, shape]): Splice => ({ kind: 'deep', depth, shape })),
   fc.constant<Splice>({ kind: 'invalid-utf8' }),
   fc.constant<Splice>({ kind: 'huge-numbers' }),
   fc.constantFrom(...SPLICE_PROTO).map((text): Splice => ({ kind: 'proto', text })),
@@ -30,9 +32,20 @@ export const junkBody: fc.Arbitrary<BodySpec> = fc.oneof(
   { arbitrary: fc.uint8Array({ maxLength: 512 }).map((b): BodySpec => ({ kind: 'bytes', bytes: [...b] })), weight: 60 },
   { arbitrary: fc.string({ maxLength: 200 }).map((text): BodySpec => ({ kind: 'text', text })), weight: 40 },
   { arbitrary: junkJson.map((value): BodySpec => ({ kind: 'json', value })), weight: 60 },
-  { arbitrary: fc.tuple(junkJson, fc.double({ min: 0, max: 0.999, noNaN: true })).map(([value, f]): BodySpec => ({ kind: 'truncated', value, keep: f })), weight: 40 },
-  { arbitrary: fc.tuple(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }), splice).map(([value, s]): BodySpec => ({ kind: 'json', value, splice: s })), weight: 60 },
-  { arbitrary: fc.constantFrom('limit-1', 'limit', 'limit+1', '2x limit').map((size): BodySpec => ({ kind: 'sized', around: {}, size: size as 'limit' })), weight: 3 },
+  {
+    arbitrary: fc.tuple(junkJson, fc.double({ min: 0, max: 0.999, noNaN: true })).map(([value, f]): BodySpec => ({ kind: 'truncated', value, keep: f })),
+    weight: 40,
+  },
+  {
+    arbitrary: fc
+      .tuple(fc.dictionary(fc.string({ maxLength: 6 }), fc.jsonValue({ maxDepth: 1 }), { maxKeys: 3 }), splice)
+      .map(([value, s]): BodySpec => ({ kind: 'json', value, splice: s })),
+    weight: 60,
+  },
+  {
+    arbitrary: fc.constantFrom('limit-1', 'limit', 'limit+1', '2x limit').map((size): BodySpec => ({ kind: 'sized', around: {}, size: size as 'limit' })),
+    weight: 3,
+  },
 );
 
 /** Bodies a signed protocol call must refuse. */
@@ -44,12 +57,16 @@ export function refusedBody(models: DtoModel[], overrides: Overrides): fc.Arbitr
   return fc.oneof(
     { arbitrary: invalid.map((i) => ({ body: { kind: 'json', value: i.body } as BodySpec, what: `${i.model.name} ${i.what}` })), weight: 150 },
     {
-      arbitrary: fc.tuple(invalid, splice).map(([i, s]) => ({ body: { kind: 'json', value: asObject(i.body), splice: s } as BodySpec, what: `${i.model.name} ${i.what} + ${s.kind}` })),
+      arbitrary: fc
+        .tuple(invalid, splice)
+        .map(([i, s]) => ({ body: { kind: 'json', value: asObject(i.body), splice: s } as BodySpec, what: `${i.model.name} ${i.what} + ${s.kind}` })),
       weight: 40,
     },
     {
       // The parser alone must refuse these: a valid body cut short, or with a prototype key.
-      arbitrary: fc.tuple(valid, fc.double({ min: 0, max: 0.999, noNaN: true })).map(([v, keep]) => ({ body: { kind: 'truncated', value: v.body, keep } as BodySpec, what: `${v.model.name} truncated` })),
+      arbitrary: fc
+        .tuple(valid, fc.double({ min: 0, max: 0.999, noNaN: true }))
+        .map(([v, keep]) => ({ body: { kind: 'truncated', value: v.body, keep } as BodySpec, what: `${v.model.name} truncated` })),
       weight: 20,
     },
     {
@@ -72,7 +89,13 @@ export function refusedBody(models: DtoModel[], overrides: Overrides): fc.Arbitr
 }
 
 const HUGE_NUMBERS = `"n1":1e999999,"n2":-${'9'.repeat(5000)},"n3":0.${'0'.repeat(5000)}1,"n4":123456789012345678901234567890,"n5":-0,"n6":1E-400`;
-const INVALID_UTF8 = Buffer.concat([Buffer.from('"'), Buffer.from([0xff, 0xfe]), Buffer.from('":"'), Buffer.from([0xc3, 0x28, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0xc0, 0xaf, 0xe2, 0x82]), Buffer.from('"')]);
+const INVALID_UTF8 = Buffer.concat([
+  Buffer.from('"'),
+  Buffer.from([0xff, 0xfe]),
+  Buffer.from('":"'),
+  Buffer.from([0xc3, 0x28, 0xed, 0xa0, 0x80, 0xf4, 0x90, 0x80, 0x80, 0xc0, 0xaf, 0xe2, 0x82]),
+  Buffer.from('"'),
+]);
 const deepCache = new Map<string, string>();
 
 function spliceBytes(s: Splice): Buffer {

@@ -27,10 +27,7 @@ export async function snapshotDatabase(db: DataSource, except: readonly string[]
 }
 
 /** A snapshot taken once the database has stopped changing (background workers settle after seeding). */
-export async function settledSnapshot(
-  db: DataSource,
-  { intervalMs = 400, timeoutMs = 15_000, except = [] as readonly string[] } = {},
-): Promise<DbSnapshot> {
+export async function settledSnapshot(db: DataSource, { intervalMs = 400, timeoutMs = 15_000, except = [] as readonly string[] } = {}): Promise<DbSnapshot> {
   const deadline = Date.now() + timeoutMs;
   let previous = await snapshotDatabase(db, except);
   for (;;) {

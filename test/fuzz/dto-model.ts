@@ -71,9 +71,7 @@ function validString(max: number, empty: 'refused' | 'blank-refused' | 'allowed'
     fc.string({ unit: 'binary', minLength: min, maxLength: Math.min(max, 32) }),
     fc.string({ unit: 'grapheme-ascii', minLength: min, maxLength: Math.min(max, 256) }),
     // Long runs up to exactly the maximum, in 1-, 2- and 4-byte characters.
-    fc.tuple(fc.constantFrom(...SAMPLE_CHARS), fc.integer({ min: Math.max(min, 1), max }), fc.boolean()).map(([c, n, atMax]) =>
-      c.repeat(atMax ? max : n),
-    ),
+    fc.tuple(fc.constantFrom(...SAMPLE_CHARS), fc.integer({ min: Math.max(min, 1), max }), fc.boolean()).map(([c, n, atMax]) => c.repeat(atMax ? max : n)),
   );
   if (empty !== 'blank-refused') return any;
   return any.map((s) => (/\S/.test(s) ? s : `a${[...s].slice(1).join('')}`));
@@ -92,7 +90,13 @@ const offsetTime = fc
   .map(([ms, offset, digits, zulu]) => {
     const useZ = zulu && offset === 0;
     const local = new Date(ms + (useZ ? 0 : offset) * 60_000).toISOString();
-    const fraction = digits === 0 ? '' : `.${String(ms % 1000).padStart(3, '0').padEnd(digits, '0').slice(0, digits)}`;
+    const fraction =
+      digits === 0
+        ? ''
+        : `.${String(ms % 1000)
+            .padStart(3, '0')
+            .padEnd(digits, '0')
+            .slice(0, digits)}`;
     const abs = Math.abs(offset);
     const zone = useZ ? 'Z' : `${offset < 0 ? '-' : '+'}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
     return `${local.slice(0, 19)}${fraction}${zone}`;

@@ -21,11 +21,7 @@ const walletForAccountBinding: DtoModel = {
   name: 'WalletForAccountBinding',
   source: 'json',
   unknownKeys: 'accepted',
-  fields: [
-    optional('walletName', text(128)),
-    optional('walletBrandName', text(128)),
-    optional('walletLogo', { kind: 'object', model: walletLogo }),
-  ],
+  fields: [optional('walletName', text(128)), optional('walletBrandName', text(128)), optional('walletLogo', { kind: 'object', model: walletLogo })],
 };
 
 /** authNotify per notification type: which of authCode / accessToken / tokenCancelSource is required. */
@@ -128,10 +124,7 @@ export const CREATE_SUB_MERCHANT_MODEL = body('CreateSubMerchantDto', [
   required('name', text(128, 'blank-refused')),
 ]);
 
-export const UPDATE_SUB_MERCHANT_MODEL = body('UpdateSubMerchantDto', [
-  omittable('name', text(128, 'blank-refused')),
-  omittable('status', oneOf(STATUSES)),
-]);
+export const UPDATE_SUB_MERCHANT_MODEL = body('UpdateSubMerchantDto', [omittable('name', text(128, 'blank-refused')), omittable('status', oneOf(STATUSES))]);
 
 const eventTypes = { kind: 'enumList', values: EVENT_TYPES } as const;
 

@@ -56,9 +56,16 @@ function wrongTypes(spec: FieldSpec, valid: fc.Arbitrary<unknown>, source: DtoMo
   const arrayShaped = spec.kind === 'stringList' || spec.kind === 'enumList';
   const out = [
     // A list nested in a list has a member that is not a string: refused like any other shape.
-    bad('extra nesting (array)', fc.tuple(valid, fc.constantFrom(1, 2, 3, 50)).map(([v, d]) => nest(v, d, 'array'))),
+    bad(
+      'extra nesting (array)',
+      fc.tuple(valid, fc.constantFrom(1, 2, 3, 50)).map(([v, d]) => nest(v, d, 'array')),
+    ),
     // Zeros: never a string, never a member, and too many for every bounded list.
-    bad('huge array', fc.constant(null).map(() => hugeArray(0)), 1),
+    bad(
+      'huge array',
+      fc.constant(null).map(() => hugeArray(0)),
+      1,
+    ),
   ];
   if (spec.kind === 'object') {
     out.push(bad('not an object', fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.array(fc.jsonValue({ maxDepth: 1 }), { maxLength: 2 }))));
@@ -68,7 +75,12 @@ function wrongTypes(spec: FieldSpec, valid: fc.Arbitrary<unknown>, source: DtoMo
     out.push(bad('not an array', fc.oneof(fc.string(), fc.integer(), fc.boolean(), fc.dictionary(fc.string({ maxLength: 3 }), fc.string()))));
     return out;
   }
-  out.push(bad('extra nesting (object)', fc.tuple(valid, fc.constantFrom(1, 2, 50)).map(([v, d]) => nest(v, d, 'object'))));
+  out.push(
+    bad(
+      'extra nesting (object)',
+      fc.tuple(valid, fc.constantFrom(1, 2, 50)).map(([v, d]) => nest(v, d, 'object')),
+    ),
+  );
   if (spec.kind === 'int') {
     out.push(bad('wrong type', fc.oneof(fc.integer({ min: spec.min, max: spec.max }).map(String), fc.boolean(), fc.string())));
   } else {
@@ -92,7 +104,13 @@ function invalidValues(field: Field, source: DtoModel['source']): WeightedBad[] 
         ),
       );
       if (spec.empty !== 'allowed') out.push(bad('empty string', fc.constant('')));
-      if (spec.empty === 'blank-refused') out.push(bad('blank string', fc.array(fc.constantFrom(...WHITESPACE), { minLength: 1, maxLength: 4 }).map((a) => a.join(''))));
+      if (spec.empty === 'blank-refused')
+        out.push(
+          bad(
+            'blank string',
+            fc.array(fc.constantFrom(...WHITESPACE), { minLength: 1, maxLength: 4 }).map((a) => a.join('')),
+          ),
+        );
       break;
     }
     case 'enum': {
@@ -113,7 +131,12 @@ function invalidValues(field: Field, source: DtoModel['source']): WeightedBad[] 
       break;
     }
     case 'pattern':
-      out.push(bad('does not match', fc.oneof(fc.string({ maxLength: 24 }), fc.constantFrom('', 'failed', 'A'.repeat(17), 'PEND ING')).filter((s) => !spec.accepts(s))));
+      out.push(
+        bad(
+          'does not match',
+          fc.oneof(fc.string({ maxLength: 24 }), fc.constantFrom('', 'failed', 'A'.repeat(17), 'PEND ING')).filter((s) => !spec.accepts(s)),
+        ),
+      );
       break;
     case 'int': {
       const beyond = fc.oneof(
@@ -130,7 +153,10 @@ function invalidValues(field: Field, source: DtoModel['source']): WeightedBad[] 
         out.push(
           bad('out of range', beyond.map(String)),
           bad('not a whole number', fc.oneof(fractional.map(String), fc.constantFrom('', ' ', 'abc', 'NaN', 'Infinity', '1,5', '10e', '0.1e1x'))),
-          bad('not a number', fc.string({ maxLength: 10 }).filter((s) => !acceptedText(s))),
+          bad(
+            'not a number',
+            fc.string({ maxLength: 10 }).filter((s) => !acceptedText(s)),
+          ),
         );
       } else {
         out.push(bad('out of range', beyond), bad('not a whole number', fractional));
@@ -142,27 +168,56 @@ function invalidValues(field: Field, source: DtoModel['source']): WeightedBad[] 
       const garbage = fc.string({ maxLength: 40 }).filter((s) => !/^[+-]?\d/.test(s));
       const fixed =
         spec.style === 'offset'
-          ? ['2027-06-06T12:12:12', '2027-06-06 12:12:12+08:00', '2027-06-06T12:12:12+0800', '2027-06-06', '1780000000000', '06/06/2027', '2027-06-06T12:12:12 Z', 'Z']
+          ? [
+              '2027-06-06T12:12:12',
+              '2027-06-06 12:12:12+08:00',
+              '2027-06-06T12:12:12+0800',
+              '2027-06-06',
+              '1780000000000',
+              '06/06/2027',
+              '2027-06-06T12:12:12 Z',
+              'Z',
+            ]
           : ['yesterday', '2026-13-01T00:00:00Z', '2026-11-20T25:00:00Z', '20261', 'T10:00:00Z', '2026-11-20T10:00:00+25:00'];
       out.push(bad('not a time', fc.oneof(garbage, fc.constantFrom(...fixed))));
       break;
     }
     case 'stringList':
       out.push(
-        bad('too many items', fc.integer({ min: spec.maxItems + 1, max: spec.maxItems + 100 }).map((n) => Array.from({ length: n }, (_, i) => `S${i}`))),
-        bad('an item too long', fc.tuple(validValue(spec, source), fc.integer({ min: 1, max: 32 })).map(([list, k]) => [...(list as string[]), 'X'.repeat(spec.itemMax + k)])),
-        bad('an item not a string', fc.tuple(validValue(spec, source), notAString, fc.nat()).map(([list, item, at]) => {
-          const l = [...(list as unknown[])];
-          l.splice(at % (l.length + 1), 0, item);
-          return l;
-        })),
+        bad(
+          'too many items',
+          fc.integer({ min: spec.maxItems + 1, max: spec.maxItems + 100 }).map((n) => Array.from({ length: n }, (_, i) => `S${i}`)),
+        ),
+        bad(
+          'an item too long',
+          fc.tuple(validValue(spec, source), fc.integer({ min: 1, max: 32 })).map(([list, k]) => [...(list as string[]), 'X'.repeat(spec.itemMax + k)]),
+        ),
+        bad(
+          'an item not a string',
+          fc.tuple(validValue(spec, source), notAString, fc.nat()).map(([list, item, at]) => {
+            const l = [...(list as unknown[])];
+            l.splice(at % (l.length + 1), 0, item);
+            return l;
+          }),
+        ),
       );
       break;
     case 'enumList':
       out.push(
         bad('empty list', fc.constant([])),
-        bad('an unknown member', fc.tuple(validValue(spec, source), fc.string({ maxLength: 16 }).filter((s) => !spec.values.includes(s))).map(([list, x]) => [...(list as string[]), x])),
-        bad('a non-string member', fc.tuple(validValue(spec, source), notAString).map(([list, x]) => [x, ...(list as unknown[])])),
+        bad(
+          'an unknown member',
+          fc
+            .tuple(
+              validValue(spec, source),
+              fc.string({ maxLength: 16 }).filter((s) => !spec.values.includes(s)),
+            )
+            .map(([list, x]) => [...(list as string[]), x]),
+        ),
+        bad(
+          'a non-string member',
+          fc.tuple(validValue(spec, source), notAString).map(([list, x]) => [x, ...(list as unknown[])]),
+        ),
       );
       break;
     case 'object':

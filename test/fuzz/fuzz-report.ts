@@ -34,7 +34,9 @@ function bodyLabel(plan: Plan): string {
   if (plan.raw) return 'raw socket bytes';
   switch (b.kind) {
     case 'json':
-      return b.splice ? `json + ${b.splice.kind === 'deep' ? `nested ${b.splice.depth} deep` : b.splice.kind === 'proto' ? 'prototype keys' : b.splice.kind}` : 'json';
+      return b.splice
+        ? `json + ${b.splice.kind === 'deep' ? `nested ${b.splice.depth} deep` : b.splice.kind === 'proto' ? 'prototype keys' : b.splice.kind}`
+        : 'json';
     case 'sized':
       return `padded to ${b.size}`;
     default:
@@ -92,7 +94,11 @@ export function printSummary(outcomes: Outcome[], routes: Route[], run: RunInfo,
   ];
   const broken = outcomes.map((o) => ({ o, rules: violations(o) })).filter((x) => x.rules.length > 0);
   if (broken.length > 0) {
-    lines.push('', `${broken.length} requests broke a rule; first ones:`, ...broken.slice(0, 25).map(({ o, rules }) => `  ${describeOutcome(o)}  [${rules.join('; ')}]`));
+    lines.push(
+      '',
+      `${broken.length} requests broke a rule; first ones:`,
+      ...broken.slice(0, 25).map(({ o, rules }) => `  ${describeOutcome(o)}  [${rules.join('; ')}]`),
+    );
   }
   console.log(lines.join('\n'));
 }

@@ -147,11 +147,13 @@ describe(`HTTP fuzz on ${testEngine()}: ${REQUESTS} malformed requests, seed ${S
     'sandbox routes do not exist in live mode',
   ])('%s', (rule) => {
     const broken = outcomes.filter((o) => violations(o).includes(rule));
-    expect({ count: broken.length, examples: broken.slice(0, 8).map(describeOutcome), replay: replayHint(broken, { seed: SEED, requests: REQUESTS }) }).toEqual({
-      count: 0,
-      examples: [],
-      replay: '',
-    });
+    expect({ count: broken.length, examples: broken.slice(0, 8).map(describeOutcome), replay: replayHint(broken, { seed: SEED, requests: REQUESTS }) }).toEqual(
+      {
+        count: 0,
+        examples: [],
+        replay: '',
+      },
+    );
   });
 });
 
@@ -216,8 +218,7 @@ function violations(o: Outcome): Rule[] {
   if (typeof status === 'number' && status >= 500) broken.push('no 5xx');
   if (typeof status !== 'number') {
     // A raw socket may be dropped; so may a body the server stopped reading at the limit.
-    const excused =
-      plan.category === 'raw' || (refusedByHttpLayer(plan) && /^ERR:(EPIPE|ECONNRESET)$/.test(status)) || headRefusedByHttpLayer(plan, status);
+    const excused = plan.category === 'raw' || (refusedByHttpLayer(plan) && /^ERR:(EPIPE|ECONNRESET)$/.test(status)) || headRefusedByHttpLayer(plan, status);
     if (!excused) broken.push('an answer for every request');
     return broken;
   }
@@ -238,4 +239,3 @@ function violations(o: Outcome): Rule[] {
   if (plan.route.kind === 'sandbox' && plan.exact && (status < 400 || status >= 500)) broken.push('sandbox routes do not exist in live mode');
   return broken;
 }
-

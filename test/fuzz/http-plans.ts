@@ -69,21 +69,19 @@ function signedBadBody(ctx: FuzzContext): fc.Arbitrary<Plan> {
         headers: extraHeaders.map((hs) => hs.filter(([name]) => !['client-id', 'request-time', 'signature'].includes(name.toLowerCase()))),
         chunked: fc.boolean(),
       })
-      .map(
-        (r): Plan => ({
-          category: 'signed-bad-body',
-          route,
-          method: 'POST',
-          path: r.query ? `${route.template}?${r.query}` : route.template,
-          exact: true,
-          headers: r.headers,
-          contentType: r.contentType,
-          body: r.body.body,
-          chunked: r.chunked,
-          sign: { signer: route.signer!, fault: 'none', time: r.time, format: r.format, headerCase: r.headerCase },
-          what: r.body.what,
-        }),
-      ),
+      .map((r): Plan => ({
+        category: 'signed-bad-body',
+        route,
+        method: 'POST',
+        path: r.query ? `${route.template}?${r.query}` : route.template,
+        exact: true,
+        headers: r.headers,
+        contentType: r.contentType,
+        body: r.body.body,
+        chunked: r.chunked,
+        sign: { signer: route.signer!, fault: 'none', time: r.time, format: r.format, headerCase: r.headerCase },
+        what: r.body.what,
+      })),
   );
 }
 
@@ -113,28 +111,26 @@ function badAuth(ctx: FuzzContext): fc.Arbitrary<Plan> {
         contentType: fc.oneof({ arbitrary: jsonContentType, weight: 4 }, { arbitrary: contentType, weight: 1 }),
         chunked: fc.boolean(),
       })
-      .map(
-        (r): Plan => ({
-          category: 'bad-auth',
-          route,
-          method: 'POST',
-          path: route.template,
-          exact: true,
-          headers: [],
-          contentType: r.contentType,
-          body: { kind: 'json', value: r.valid.body },
-          chunked: r.chunked,
-          sign: {
-            signer: route.signer!,
-            fault: r.fault,
-            time: r.fault === 'stale-time' || r.fault === 'unparseable-time' ? r.bad : r.good,
-            format: 'standard',
-            headerCase: 'Title',
-            garbage: r.garbage,
-          },
-          what: `${r.valid.model.name} valid, ${r.fault}`,
-        }),
-      ),
+      .map((r): Plan => ({
+        category: 'bad-auth',
+        route,
+        method: 'POST',
+        path: route.template,
+        exact: true,
+        headers: [],
+        contentType: r.contentType,
+        body: { kind: 'json', value: r.valid.body },
+        chunked: r.chunked,
+        sign: {
+          signer: route.signer!,
+          fault: r.fault,
+          time: r.fault === 'stale-time' || r.fault === 'unparseable-time' ? r.bad : r.good,
+          format: 'standard',
+          headerCase: 'Title',
+          garbage: r.garbage,
+        },
+        what: `${r.valid.model.name} valid, ${r.fault}`,
+      })),
   );
 }
 
@@ -149,7 +145,12 @@ function junk(ctx: FuzzContext): fc.Arbitrary<Plan> {
         clientId: clientIdHeader(ctx),
         time: fc.option(anyTime),
         signature: fc.option(garbageSignature),
-        authorization: fc.option(fc.oneof(fc.constantFrom('Bearer wrong', 'Basic YWRtaW46YWRtaW4=', 'Bearer', 'Bearer ', ''), headerValue.map((v) => `Bearer ${v}`))),
+        authorization: fc.option(
+          fc.oneof(
+            fc.constantFrom('Bearer wrong', 'Basic YWRtaW46YWRtaW4=', 'Bearer', 'Bearer ', ''),
+            headerValue.map((v) => `Bearer ${v}`),
+          ),
+        ),
         contentType,
         headers: extraHeaders,
         body: junkBody,
@@ -191,14 +192,23 @@ function admin(ctx: FuzzContext): fc.Arbitrary<Plan> {
     return fc
       .record({
         token: fc.constantFrom<'right' | 'wrong' | 'none'>('right', 'right', 'right', 'right', 'wrong', 'none'),
-        wrongToken: fc.constantFrom('Bearer wrong-token-0123456789abcdef', 'bearer test-admin-token-0123456789abcdeX', 'Basic dGVzdA==', 'Bearer test-admin-token-0123456789abcde', 'Token test-admin-token-0123456789abcdef'),
+        wrongToken: fc.constantFrom(
+          'Bearer wrong-token-0123456789abcdef',
+          'bearer test-admin-token-0123456789abcdeX',
+          'Basic dGVzdA==',
+          'Bearer test-admin-token-0123456789abcde',
+          'Token test-admin-token-0123456789abcdef',
+        ),
         rightTokenSpelling: fc.constantFrom('Bearer %s', 'bearer %s', 'Bearer  %s ', 'BEARER %s'),
         // Bodies the DTO refuses may go to the seeded merchant; anything else only to ids that do not exist.
         bodyChoice: model
           ? fc.oneof(
               { arbitrary: invalidBody(model).map((i) => ({ refused: true as const, i, splice: undefined })), weight: 12 },
               // Unknown members make any admin body invalid: a nested, huge or prototype-keyed one too.
-              { arbitrary: fc.tuple(invalidBody(model), splice).map(([i, sp]) => ({ refused: true as const, i, splice: sp as Splice | undefined })), weight: 3 },
+              {
+                arbitrary: fc.tuple(invalidBody(model), splice).map(([i, sp]) => ({ refused: true as const, i, splice: sp as Splice | undefined })),
+                weight: 3,
+              },
               { arbitrary: junkBody.map((b) => ({ refused: false as const, b })), weight: 3 },
             )
           : junkBody.map((b) => ({ refused: false as const, b })),
@@ -265,20 +275,18 @@ function ops(ctx: FuzzContext): fc.Arbitrary<Plan> {
       .chain((r) => {
         const path = fillTemplate(route.template, r.ids);
         const pathArb = r.mangle === 'mangle' ? mangled(path) : fc.constant(r.mangle ? `${path}?${r.mangle}` : path);
-        return pathArb.map(
-          (sent): Plan => ({
-            category: 'ops',
-            route,
-            method: r.method,
-            path: sent,
-            exact: sent.split('?')[0] === path && !route.template.includes('{'),
-            headers: r.headers,
-            contentType: r.body.kind === 'none' ? null : r.contentType,
-            body: r.body,
-            chunked: false,
-            what: 'ops',
-          }),
-        );
+        return pathArb.map((sent): Plan => ({
+          category: 'ops',
+          route,
+          method: r.method,
+          path: sent,
+          exact: sent.split('?')[0] === path && !route.template.includes('{'),
+          headers: r.headers,
+          contentType: r.body.kind === 'none' ? null : r.contentType,
+          body: r.body,
+          chunked: false,
+          what: 'ops',
+        }));
       }),
   );
 }

@@ -4,8 +4,7 @@ import type { Route } from './routes';
 
 /** A time header, made at sending: relative ones shift from now. */
 export type TimeSpec =
-  | { kind: 'iso' | 'epoch' | 'lower' | 'offset' | 'compact-offset' | 'fraction9' | 'rfc1123' | 'space'; shiftMs: number }
-  | { kind: 'fixed'; text: string };
+  { kind: 'iso' | 'epoch' | 'lower' | 'offset' | 'compact-offset' | 'fraction9' | 'rfc1123' | 'space'; shiftMs: number } | { kind: 'fixed'; text: string };
 
 export type BodySpec =
   | { kind: 'none' }
@@ -19,10 +18,7 @@ export type BodySpec =
   | { kind: 'sized'; around: unknown; size: 'limit-1' | 'limit' | 'limit+1' | '2x limit' };
 
 export type Splice =
-  | { kind: 'deep'; depth: number; shape: 'array' | 'object' }
-  | { kind: 'invalid-utf8' }
-  | { kind: 'huge-numbers' }
-  | { kind: 'proto'; text: string };
+  { kind: 'deep'; depth: number; shape: 'array' | 'object' } | { kind: 'invalid-utf8' } | { kind: 'huge-numbers' } | { kind: 'proto'; text: string };
 
 export type AuthFault =
   | 'garbage-signature'

@@ -84,9 +84,14 @@ const EXTRA_ROUTES: Route[] = [
   ...['/console', '/console/login', '/console/assets/{name}', '/console/{page}'].map((template): Route => ({ method: 'GET', template, kind: 'console' })),
   ...['/console/login', '/console/logout'].map((template): Route => ({ method: 'POST', template, kind: 'console' })),
   // The simulator is mounted in sandbox mode only; in live mode these must not exist.
-  ...['/aps/api/v1/authorizations/cancelToken', '/_simulator/rules', '/_simulator/authorizations', '/_simulator/wallet-cancel', '/_simulator/flush-retries', '/_simulator/reset'].map(
-    (p): Route => ({ method: 'POST', template: `/sandbox/alipayplus${p}`, kind: 'sandbox' }),
-  ),
+  ...[
+    '/aps/api/v1/authorizations/cancelToken',
+    '/_simulator/rules',
+    '/_simulator/authorizations',
+    '/_simulator/wallet-cancel',
+    '/_simulator/flush-retries',
+    '/_simulator/reset',
+  ].map((p): Route => ({ method: 'POST', template: `/sandbox/alipayplus${p}`, kind: 'sandbox' })),
   ...['/_simulator/received', '/_simulator/notifications'].map((p): Route => ({ method: 'GET', template: `/sandbox/alipayplus${p}`, kind: 'sandbox' })),
   { method: 'GET', template: '/', kind: 'unknown' },
   { method: 'POST', template: '/aps/api/v1/authorizations/cancelToken', kind: 'unknown' },

@@ -15,9 +15,27 @@ export function latin1(s: string, forPath = false): string {
   return out.join('');
 }
 
-export const rawBytes = (min: number, max: number) => fc.array(fc.integer({ min: 0x80, max: 0xff }), { minLength: min, maxLength: max }).map((b) => String.fromCharCode(...b));
+export const rawBytes = (min: number, max: number) =>
+  fc.array(fc.integer({ min: 0x80, max: 0xff }), { minLength: min, maxLength: max }).map((b) => String.fromCharCode(...b));
 
-export const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS', 'TRACE', 'PROPFIND', 'MKCOL', 'SEARCH', 'QUERY', 'FOO', 'LINK', 'post', 'Get'];
+export const METHODS = [
+  'GET',
+  'POST',
+  'PUT',
+  'PATCH',
+  'DELETE',
+  'HEAD',
+  'OPTIONS',
+  'TRACE',
+  'PROPFIND',
+  'MKCOL',
+  'SEARCH',
+  'QUERY',
+  'FOO',
+  'LINK',
+  'post',
+  'Get',
+];
 
 const CONTENT_TYPES = [
   'application/json',
@@ -77,7 +95,10 @@ const signatureParam = fc.oneof(
 /** Signature headers from the header's own grammar, mangled: wrong algorithms, versions, encodings, sizes. */
 export const garbageSignature: fc.Arbitrary<string> = fc
   .oneof(
-    { arbitrary: fc.tuple(fc.array(signatureParam, { maxLength: 6 }), fc.constantFrom(',', ', ', ';', ' ', ',\t', '')).map(([ps, sep]) => ps.join(sep)), weight: 6 },
+    {
+      arbitrary: fc.tuple(fc.array(signatureParam, { maxLength: 6 }), fc.constantFrom(',', ', ', ';', ' ', ',\t', '')).map(([ps, sep]) => ps.join(sep)),
+      weight: 6,
+    },
     { arbitrary: fc.string({ maxLength: 60 }), weight: 1 },
     { arbitrary: fc.integer({ min: 4000, max: 20000 }).map((n) => `algorithm=RSA256,keyVersion=1,signature=${'A'.repeat(n)}`), weight: 1 },
     { arbitrary: fc.constant(`algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(Buffer.alloc(256, 7).toString('base64'))}`), weight: 1 },
@@ -123,13 +144,20 @@ export const badTime: fc.Arbitrary<TimeSpec> = fc.oneof(
   fc.constantFrom(...ODD_TIMES).map((text): TimeSpec => ({ kind: 'fixed', text: latin1(text) })),
   fc.string({ maxLength: 42 }).map((text): TimeSpec => ({ kind: 'fixed', text: latin1(text) })),
   fc
-    .tuple(fc.constantFrom('iso', 'epoch', 'lower', 'offset', 'fraction9') as fc.Arbitrary<'iso'>, fc.integer({ min: 301_000, max: 400 * 86_400_000 }), fc.boolean())
+    .tuple(
+      fc.constantFrom('iso', 'epoch', 'lower', 'offset', 'fraction9') as fc.Arbitrary<'iso'>,
+      fc.integer({ min: 301_000, max: 400 * 86_400_000 }),
+      fc.boolean(),
+    )
     .map(([kind, shift, past]): TimeSpec => ({ kind, shiftMs: past ? -shift : shift })),
 );
 
 /** A Request-Time that verifies: every accepted form, within the skew window. */
 export const goodTime: fc.Arbitrary<TimeSpec> = fc
-  .tuple(fc.constantFrom('iso', 'iso', 'epoch', 'lower', 'offset', 'compact-offset', 'fraction9') as fc.Arbitrary<'iso'>, fc.integer({ min: -60_000, max: 60_000 }))
+  .tuple(
+    fc.constantFrom('iso', 'iso', 'epoch', 'lower', 'offset', 'compact-offset', 'fraction9') as fc.Arbitrary<'iso'>,
+    fc.integer({ min: -60_000, max: 60_000 }),
+  )
   .map(([kind, shiftMs]) => ({ kind, shiftMs }));
 
 /** Any Request-Time at all, for unsigned junk. */
@@ -200,9 +228,12 @@ const headerName = fc.oneof(
 
 /** Extra headers, some repeated; Node's client takes only one Host (the raw category sends two). */
 export const extraHeaders = fc
-  .array(fc.tuple(headerName, fc.oneof({ arbitrary: headerValue, weight: 5 }, { arbitrary: fc.array(headerValue, { minLength: 2, maxLength: 3 }), weight: 1 })), {
-    maxLength: 4,
-  })
+  .array(
+    fc.tuple(headerName, fc.oneof({ arbitrary: headerValue, weight: 5 }, { arbitrary: fc.array(headerValue, { minLength: 2, maxLength: 3 }), weight: 1 })),
+    {
+      maxLength: 4,
+    },
+  )
   .map((hs) => hs.map(([name, value]): [string, string | string[]] => [name, name === 'host' && Array.isArray(value) ? value[0]! : value]))
   .map((hs) => hs.filter(([name], i) => name !== 'host' || hs.findIndex(([n]) => n === 'host') === i));
 
@@ -249,7 +280,11 @@ export function idFor(kind: IdKind, ctx: FuzzContext): fc.Arbitrary<string> {
     case 'random':
       return fc.uuid();
     case 'garbage':
-      return fc.oneof(fc.constantFrom(...GARBAGE_IDS).map((s) => latin1(s, true)), fc.string({ maxLength: 40 }).map((s) => encodeURIComponentSafe(s)), rawBytes(1, 6));
+      return fc.oneof(
+        fc.constantFrom(...GARBAGE_IDS).map((s) => latin1(s, true)),
+        fc.string({ maxLength: 40 }).map((s) => encodeURIComponentSafe(s)),
+        rawBytes(1, 6),
+      );
     case 'seeded-merchant':
       return fc.constant(ctx.merchant.id);
     case 'seeded-sub':
@@ -305,7 +340,11 @@ export function mangled(path: string): fc.Arbitrary<string> {
 
 /** A query string: junk, repeated keys, huge. */
 export const junkQuery = fc.oneof(
-  fc.dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 20 }), fc.array(fc.string({ maxLength: 5 }), { minLength: 2, maxLength: 3 })), { maxKeys: 4 }).map(queryString),
+  fc
+    .dictionary(fc.string({ maxLength: 8 }), fc.oneof(fc.string({ maxLength: 20 }), fc.array(fc.string({ maxLength: 5 }), { minLength: 2, maxLength: 3 })), {
+      maxKeys: 4,
+    })
+    .map(queryString),
   fc.constantFrom('a', '=', '&&&', 'a[b]=1', 'a[__proto__][x]=1', '__proto__[x]=1', 'constructor[prototype][x]=1', '%zz=%zz', 'a=%ff', 'limit=1&limit=2', '?'),
   fc.integer({ min: 1000, max: 20_000 }).map((n) => `q=${'b'.repeat(n)}`),
 );

@@ -81,7 +81,14 @@ describe.each<SdkName>(['python', 'php'])('the official Antom %s SDK', (sdk) => 
     /** Runs calls through the SDK as merchant `m`, and records what the SDK made of each answer. */
     async function calls(m: TestMerchant, label: string, list: Array<{ api: 'revoke' | 'query'; accessToken: string; what: string }>) {
       const answer = await runSdk(sdk, { ...job(m), calls: list.map(({ api, accessToken }) => ({ api, accessToken })) });
-      answer.calls.forEach((result, i) => transcript.push(`[interop] ${sdk} ${label} ${list[i]!.what}: ${summarize(result, list.map((c) => c.accessToken))}`));
+      answer.calls.forEach((result, i) =>
+        transcript.push(
+          `[interop] ${sdk} ${label} ${list[i]!.what}: ${summarize(
+            result,
+            list.map((c) => c.accessToken),
+          )}`,
+        ),
+      );
       return answer.calls;
     }
 
@@ -176,7 +183,9 @@ describe.each<SdkName>(['python', 'php'])('the official Antom %s SDK', (sdk) => 
         accessToken: n.accessToken,
         authClientId: n.tokenCreated.authClientId,
       });
-      transcript.push(`[interop] ${sdk} callback checked under ${m.clientId}: valid=${checked!.valid}; under the gateway's client id: valid=${underGatewayId!.valid}; tampered: valid=${tampered!.valid}`);
+      transcript.push(
+        `[interop] ${sdk} callback checked under ${m.clientId}: valid=${checked!.valid}; under the gateway's client id: valid=${underGatewayId!.valid}; tampered: valid=${tampered!.valid}`,
+      );
     });
   });
 });

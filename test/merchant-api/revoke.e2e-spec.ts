@@ -49,12 +49,12 @@ describe(`merchant revoke on ${testEngine()}`, () => {
 
   /** Signed the way the official Antom SDKs sign: ISO time, pretty-printed JSON (indent 3). */
   const revoke = (merchant: TestMerchant, body: object | string, call: Record<string, unknown> = {}, path = REVOKE) =>
-    postSigned(
-      sut.baseUrl,
-      path,
-      typeof body === 'string' ? body : JSON.stringify(body, null, 3),
-      { privateKey: merchant.privateKey, clientId: merchant.clientId, requestTime: clock.now().toISOString(), ...call },
-    );
+    postSigned(sut.baseUrl, path, typeof body === 'string' ? body : JSON.stringify(body, null, 3), {
+      privateKey: merchant.privateKey,
+      clientId: merchant.clientId,
+      requestTime: clock.now().toISOString(),
+      ...call,
+    });
 
   const tokenRow = (token: string) => db.manager.findOneOrFail(AuthorizationEntity, { where: { accessTokenHash: vault.lookupHash('access-token', token) } });
   const cancellations = async (token: string) =>

@@ -150,7 +150,12 @@ describe(`authNotify on ${testEngine()}`, () => {
     const rawHeaders = await new Promise<string[]>((resolve, reject) => {
       const req = httpRequest(`${sut.baseUrl}${PATH}`, {
         method: 'POST',
-        headers: { 'Content-Type': 'application/json', 'Client-Id': TEST_CLIENT_ID, 'Request-Time': time, Signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(sig)}` },
+        headers: {
+          'Content-Type': 'application/json',
+          'Client-Id': TEST_CLIENT_ID,
+          'Request-Time': time,
+          Signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(sig)}`,
+        },
       });
       req.on('response', (res) => {
         res.resume();
@@ -164,10 +169,22 @@ describe(`authNotify on ${testEngine()}`, () => {
 
   describe('bad input gets a signed non-S answer and changes nothing', () => {
     const cases: Array<[string, () => Promise<{ status: number; json: any; signatureValid: boolean }>, string]> = [
-      ['a bad signature', () => notify(notificationSet().tokenCanceled(), { signatureHeader: 'algorithm=RSA256,keyVersion=1,signature=AAAA' }), 'INVALID_SIGNATURE'],
-      ['a signature by the wrong key', async () => notify(notificationSet().tokenCanceled(), { privateKey: (await import('node:crypto')).createPrivateKey(TEST_KEYS.acqpPrivate) }), 'INVALID_SIGNATURE'],
+      [
+        'a bad signature',
+        () => notify(notificationSet().tokenCanceled(), { signatureHeader: 'algorithm=RSA256,keyVersion=1,signature=AAAA' }),
+        'INVALID_SIGNATURE',
+      ],
+      [
+        'a signature by the wrong key',
+        async () => notify(notificationSet().tokenCanceled(), { privateKey: (await import('node:crypto')).createPrivateKey(TEST_KEYS.acqpPrivate) }),
+        'INVALID_SIGNATURE',
+      ],
       ['no signature', () => notify(notificationSet().tokenCanceled(), { signatureHeader: null }), 'INVALID_SIGNATURE'],
-      ['a stale request time', () => notify(notificationSet().tokenCanceled(), { requestTime: new Date(Date.now() - 3_600_000).toISOString() }), 'INVALID_SIGNATURE'],
+      [
+        'a stale request time',
+        () => notify(notificationSet().tokenCanceled(), { requestTime: new Date(Date.now() - 3_600_000).toISOString() }),
+        'INVALID_SIGNATURE',
+      ],
       ['another client id', () => notify(notificationSet().tokenCanceled(), { clientId: 'SANDBOX_SOMEONE_ELSE' }), 'INVALID_CLIENT'],
       ['an oversized field', () => notify({ ...notificationSet().tokenCanceled(), accessToken: 'A'.repeat(129) }), 'PARAM_ILLEGAL'],
       ['a missing required field', () => notify({ ...notificationSet().tokenCanceled(), tokenCancelSource: undefined }), 'PARAM_ILLEGAL'],

@@ -22,7 +22,10 @@ describe(`security: the admin API authenticates before routing, on ${testEngine(
     '%s: 401 in our envelope without a token, 404 in our envelope with one',
     async (path) => {
       const stranger = await admin.get(path, { token: null });
-      expect({ status: stranger.status, body: stranger.json }).toEqual({ status: 401, body: { error: { code: 'UNAUTHORIZED', message: 'a valid admin bearer token is required' } } });
+      expect({ status: stranger.status, body: stranger.json }).toEqual({
+        status: 401,
+        body: { error: { code: 'UNAUTHORIZED', message: 'a valid admin bearer token is required' } },
+      });
       const operator = await admin.get(path);
       expect({ status: operator.status, body: operator.json }).toEqual({ status: 404, body: { error: { code: 'NOT_FOUND', message: 'no such admin route' } } });
     },

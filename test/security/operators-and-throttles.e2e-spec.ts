@@ -85,7 +85,9 @@ describe(`security: throttled log-ins, named operators and the audit trail, on $
     for (let i = 0; i < 6; i++) expect((await admin(a, ip, `guess-${i}-0123456789abcdef`)).status).toBe(401);
     const first = await admin(b, ip, TEST_ADMIN_TOKEN);
     expect(first.status).toBe(429);
-    expect(await json(first)).toEqual({ error: { code: 'REQUEST_TRAFFIC_EXCEED_LIMIT', message: 'too many failed authentications from this address; retry in 1 s' } });
+    expect(await json(first)).toEqual({
+      error: { code: 'REQUEST_TRAFFIC_EXCEED_LIMIT', message: 'too many failed authentications from this address; retry in 1 s' },
+    });
     clock.advance(1_000);
     expect((await admin(a, ip, 'one-more-guess-0123456789')).status).toBe(401);
     expect((await admin(b, ip, TEST_ADMIN_TOKEN)).headers.get('retry-after')).toBe('2');
@@ -134,7 +136,11 @@ describe(`security: throttled log-ins, named operators and the audit trail, on $
     // Shown once: never in a list.
     expect(JSON.stringify(await json(await admin(a, ip, TEST_ADMIN_TOKEN, 'GET', '/admin/v1/operators')))).not.toContain(created.token);
 
-    expect(await json(await admin(b, ip, created.token, 'GET', '/admin/v1/operators/me'))).toEqual({ id: created.operator.id, name: 'rita', role: 'read-only' });
+    expect(await json(await admin(b, ip, created.token, 'GET', '/admin/v1/operators/me'))).toEqual({
+      id: created.operator.id,
+      name: 'rita',
+      role: 'read-only',
+    });
     expect((await admin(b, ip, created.token)).status).toBe(200);
     const denied = await admin(b, ip, created.token, 'POST', '/admin/v1/merchants', newMerchantBody());
     expect(denied.status).toBe(403);

@@ -130,7 +130,9 @@ describe(`security: a request that does not arrive in time is answered 408 and c
   }
 
   it('a body that stops arriving', async () => {
-    const { answer, ms } = await stall('POST /aps/api/v1/authorizations/authNotify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":');
+    const { answer, ms } = await stall(
+      'POST /aps/api/v1/authorizations/authNotify HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"a":',
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 408 /);
     expect(ms).toBeGreaterThanOrEqual(1_000);
   });

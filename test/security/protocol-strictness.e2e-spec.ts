@@ -27,7 +27,8 @@ describe(`security: protocol routes read exactly one thing, and always answer si
   afterAll(() => sut.close());
 
   const tokenStatus = async (token: string) =>
-    (await sut.app.get(DataSource).manager.findOneByOrFail(AuthorizationEntity, { accessTokenHash: sut.app.get(TokenVault).lookupHash('access-token', token) })).status;
+    (await sut.app.get(DataSource).manager.findOneByOrFail(AuthorizationEntity, { accessTokenHash: sut.app.get(TokenVault).lookupHash('access-token', token) }))
+      .status;
 
   describe('finding 5: a malformed Content-Type gets a signed answer, not a bare 415', () => {
     let merchant: TestMerchant;
@@ -39,7 +40,13 @@ describe(`security: protocol routes read exactly one thing, and always answer si
       const body = Buffer.from(JSON.stringify(notificationSet().tokenCanceled('PSP')));
       const aps = await postSignedRaw(sut.baseUrl, AUTH_NOTIFY, body, { clientId: TEST_CLIENT_ID, privateKey: alipayPlusTestKey }, { contentType });
       expect(aps).toMatchObject({ status: 200, signatureValid: true, json: { result: { resultStatus: 'F', resultCode: 'MEDIA_TYPE_NOT_ACCEPTABLE' } } });
-      const ams = await postSignedRaw(sut.baseUrl, QUERY, Buffer.from('{"accessToken":"X"}'), { clientId: merchant.clientId, privateKey: merchant.privateKey }, { contentType });
+      const ams = await postSignedRaw(
+        sut.baseUrl,
+        QUERY,
+        Buffer.from('{"accessToken":"X"}'),
+        { clientId: merchant.clientId, privateKey: merchant.privateKey },
+        { contentType },
+      );
       expect(ams).toMatchObject({ status: 200, signatureValid: true, json: { result: { resultStatus: 'F', resultCode: 'MEDIA_TYPE_NOT_ACCEPTABLE' } } });
     });
   });
@@ -63,7 +70,11 @@ describe(`security: protocol routes read exactly one thing, and always answer si
       const answer = await postSigned(sut.baseUrl, AUTH_NOTIFY, body);
       expect(answer.signatureValid).toBe(true);
       expect(answer.json.result).toEqual({ resultCode: 'PARAM_ILLEGAL', resultStatus: 'F', resultMessage: 'body: is not valid UTF-8' });
-      expect(await sut.app.get(DataSource).manager.countBy(AuthorizationEntity, { accessTokenHash: sut.app.get(TokenVault).lookupHash('access-token', n.accessToken) })).toBe(0);
+      expect(
+        await sut.app
+          .get(DataSource)
+          .manager.countBy(AuthorizationEntity, { accessTokenHash: sut.app.get(TokenVault).lookupHash('access-token', n.accessToken) }),
+      ).toBe(0);
     });
   });
 
@@ -77,7 +88,11 @@ describe(`security: protocol routes read exactly one thing, and always answer si
       const before = logLines.length;
       const answer = await postSigned(sut.baseUrl, QUERY, { accessToken: 'X' }, { privateKey: merchant.privateKey, clientId });
       expect(answer.status).toBe(200);
-      expect(answer.json.result).toEqual({ resultCode: 'INVALID_SIGNATURE', resultStatus: 'F', resultMessage: 'client-id must be 1 to 64 characters of A-Z a-z 0-9 _ -' });
+      expect(answer.json.result).toEqual({
+        resultCode: 'INVALID_SIGNATURE',
+        resultStatus: 'F',
+        resultMessage: 'client-id must be 1 to 64 characters of A-Z a-z 0-9 _ -',
+      });
       expect(answer.headers.get('client-id')).toBe(sut.config.gateway.clientId);
       expect(answer.signatureValid).toBe(true);
       const refused = logLines.slice(before).filter((l) => l.includes('"merchant request refused"'));

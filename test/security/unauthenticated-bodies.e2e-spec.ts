@@ -47,7 +47,11 @@ describe(`security: an unauthenticated body is never parsed, on ${testEngine()}`
     ['query', '/ams/api/v1/authorizations/query', 'KEY_NOT_FOUND'],
     ['status', '/ams/sandbox/api/v1/authorizations/status', 'KEY_NOT_FOUND'],
   ])('%s: a signed refusal, and the body never parsed', async (_name, path, code) => {
-    const res = await unsigned(path, { 'client-id': 'SOMEONE', 'request-time': new Date().toISOString(), signature: 'algorithm=RSA256,keyVersion=1,signature=QUJD' });
+    const res = await unsigned(path, {
+      'client-id': 'SOMEONE',
+      'request-time': new Date().toISOString(),
+      signature: 'algorithm=RSA256,keyVersion=1,signature=QUJD',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('signature')).toMatch(/^algorithm=RSA256,/);
     expect(((await res.json()) as { result: { resultCode: string } }).result.resultCode).toBe(code);
@@ -76,7 +80,11 @@ describe(`security: an unauthenticated body is never parsed, on ${testEngine()}`
     expect(answer.json.result).toMatchObject({ resultStatus: 'F', resultCode: 'PARAM_ILLEGAL' });
     expect(bigParses).toBe(1);
     // And the admin token holder's body is parsed too.
-    await fetch(`${sut.baseUrl}/admin/v1/merchants`, { method: 'POST', headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` }, body: HUGE });
+    await fetch(`${sut.baseUrl}/admin/v1/merchants`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TEST_ADMIN_TOKEN}` },
+      body: HUGE,
+    });
     expect(bigParses).toBe(2);
   });
 });

@@ -56,7 +56,15 @@ export async function seedMerchant(
   await db.manager.insert(MerchantEntity, merchant);
   const subMerchants: TestMerchant['subMerchants'] = [];
   for (let i = 0; i < (options.subMerchants ?? 0); i++) {
-    const sub = { id: randomUUID(), merchantId: merchant.id, merchantAccountId: `SUB_${suffix}_${i}`, name: `Sub ${i}`, status: 'ACTIVE' as const, createdAt: now, updatedAt: now };
+    const sub = {
+      id: randomUUID(),
+      merchantId: merchant.id,
+      merchantAccountId: `SUB_${suffix}_${i}`,
+      name: `Sub ${i}`,
+      status: 'ACTIVE' as const,
+      createdAt: now,
+      updatedAt: now,
+    };
     await db.manager.insert(SubMerchantEntity, sub);
     subMerchants.push({ id: sub.id, merchantAccountId: sub.merchantAccountId });
   }

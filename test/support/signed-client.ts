@@ -49,8 +49,7 @@ export async function postSigned(
     'Request-Time': time,
     ...call.extraHeaders,
   };
-  const sigHeader =
-    call.signatureHeader === undefined ? `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(signature)}` : call.signatureHeader;
+  const sigHeader = call.signatureHeader === undefined ? `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(signature)}` : call.signatureHeader;
   if (sigHeader !== null) headers.Signature = sigHeader;
   const res = await fetch(`${baseUrl}${path}`, { method: 'POST', headers, body: raw });
   return readSignedAnswer(res, path, verifyWith);

@@ -36,7 +36,9 @@ describe(buildRequest.name, () => {
   });
 
   it('sends lists as arrays and `null` as null where a field can be cleared', () => {
-    expect(sut('endpoints:update', { 'merchant-id': 'm', id: 'e', 'event-types': 'TOKEN_CANCELED, TOKEN_CREATED', 'endpoint-url': 'https://x' }, read).body).toEqual({
+    expect(
+      sut('endpoints:update', { 'merchant-id': 'm', id: 'e', 'event-types': 'TOKEN_CANCELED, TOKEN_CREATED', 'endpoint-url': 'https://x' }, read).body,
+    ).toEqual({
       eventTypes: ['TOKEN_CANCELED', 'TOKEN_CREATED'],
       url: 'https://x',
     });

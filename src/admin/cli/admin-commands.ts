@@ -70,14 +70,24 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'create a sub-merchant',
     flags: { 'merchant-id': merchantId, 'merchant-account-id': body('string', true), name: body('string', true) },
   },
-  'sub-merchants:list': { method: 'GET', path: `${M}/:merchant-id/sub-merchants`, summary: "list a merchant's sub-merchants", flags: { 'merchant-id': merchantId, ...page } },
+  'sub-merchants:list': {
+    method: 'GET',
+    path: `${M}/:merchant-id/sub-merchants`,
+    summary: "list a merchant's sub-merchants",
+    flags: { 'merchant-id': merchantId, ...page },
+  },
   'sub-merchants:update': {
     method: 'PATCH',
     path: `${M}/:merchant-id/sub-merchants/:id`,
     summary: 'change a sub-merchant',
     flags: { 'merchant-id': merchantId, id, name: body('string'), status: body('string') },
   },
-  'sub-merchants:disable': { method: 'POST', path: `${M}/:merchant-id/sub-merchants/:id/disable`, summary: 'disable a sub-merchant', flags: { 'merchant-id': merchantId, id } },
+  'sub-merchants:disable': {
+    method: 'POST',
+    path: `${M}/:merchant-id/sub-merchants/:id/disable`,
+    summary: 'disable a sub-merchant',
+    flags: { 'merchant-id': merchantId, id },
+  },
   'endpoints:create': {
     method: 'POST',
     path: `${M}/:merchant-id/endpoints`,
@@ -103,8 +113,18 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     summary: 'change a callback endpoint',
     flags: { 'merchant-id': merchantId, id, 'endpoint-url': body('string', false, 'url'), 'event-types': body('list'), status: body('string') },
   },
-  'endpoints:disable': { method: 'POST', path: `${M}/:merchant-id/endpoints/:id/disable`, summary: 'disable an endpoint', flags: { 'merchant-id': merchantId, id } },
-  'endpoints:enable': { method: 'POST', path: `${M}/:merchant-id/endpoints/:id/enable`, summary: 'enable an endpoint', flags: { 'merchant-id': merchantId, id } },
+  'endpoints:disable': {
+    method: 'POST',
+    path: `${M}/:merchant-id/endpoints/:id/disable`,
+    summary: 'disable an endpoint',
+    flags: { 'merchant-id': merchantId, id },
+  },
+  'endpoints:enable': {
+    method: 'POST',
+    path: `${M}/:merchant-id/endpoints/:id/enable`,
+    summary: 'enable an endpoint',
+    flags: { 'merchant-id': merchantId, id },
+  },
   'endpoints:rotate-secret': {
     method: 'POST',
     path: `${M}/:merchant-id/endpoints/:id/secret`,
@@ -128,14 +148,17 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     path: '/admin/v1/deliveries',
     summary: 'callback deliveries, newest first',
     flags: Object.fromEntries(
-      ['status', 'endpoint-id', 'merchant-id', 'since', 'until', 'limit', 'cursor'].map((f) => [f, { kind: f === 'limit' ? 'number' : 'string', to: 'query' } as Flag]),
+      ['status', 'endpoint-id', 'merchant-id', 'since', 'until', 'limit', 'cursor'].map((f) => [
+        f,
+        { kind: f === 'limit' ? 'number' : 'string', to: 'query' } as Flag,
+      ]),
     ),
   },
   'deliveries:redeliver': { method: 'POST', path: '/admin/v1/deliveries/:id/redeliver', summary: 'send one delivery again now', flags: { id } },
   'endpoints:recover': {
     method: 'POST',
     path: '/admin/v1/endpoints/:id/recover',
-    summary: "send again every failed delivery of an endpoint since a time (ISO 8601)",
+    summary: 'send again every failed delivery of an endpoint since a time (ISO 8601)',
     flags: { id, since: body('string', true) },
   },
   'operators:create': {
@@ -151,7 +174,9 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     method: 'GET',
     path: '/admin/v1/audit',
     summary: 'the audit trail of operator writes, newest first',
-    flags: Object.fromEntries(['actor', 'since', 'until', 'limit', 'cursor'].map((f) => [f, { kind: f === 'limit' ? 'number' : 'string', to: 'query' } as Flag])),
+    flags: Object.fromEntries(
+      ['actor', 'since', 'until', 'limit', 'cursor'].map((f) => [f, { kind: f === 'limit' ? 'number' : 'string', to: 'query' } as Flag]),
+    ),
   },
   'gateway:public-key': {
     method: 'GET',
@@ -216,7 +241,11 @@ function describeFlags(c: Command): string {
 function convert(flag: string, kind: FlagKind, raw: string, readFile: (path: string) => string): unknown {
   if ((kind === 'nullable-string' || kind === 'nullable-number') && raw === 'null') return null;
   if (kind === 'file') return readFile(raw);
-  if (kind === 'list') return raw.split(',').map((s) => s.trim()).filter((s) => s !== '');
+  if (kind === 'list')
+    return raw
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== '');
   if (kind === 'number' || kind === 'nullable-number') {
     // Sent as a number, so the API's own validation judges the value.
     const n = Number(raw);

@@ -72,7 +72,8 @@ export class AdminGate {
 
   private async authenticate(req: FastifyRequest): Promise<{ operator: Operator | null; presented: boolean }> {
     const header = req.headers.authorization;
-    if (header !== undefined) return { operator: await this.operators.byToken(typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined), presented: true };
+    if (header !== undefined)
+      return { operator: await this.operators.byToken(typeof header === 'string' ? BEARER.exec(header)?.[1] : undefined), presented: true };
     const cookie = readCookie(req, sessionCookieName(this.config));
     if (cookie === undefined) return { operator: null, presented: false };
     const csrf = req.headers[CSRF_HEADER];
@@ -105,5 +106,8 @@ function underAdmin(path: string): boolean {
 
 function send(reply: FastifyReply, status: number, code: string, message: string, headers: Record<string, string> = {}): FastifyReply {
   const body: AdminErrorResponse = { error: { code, message } };
-  return reply.status(status).headers({ ...headers, 'cache-control': 'no-store' }).send(body);
+  return reply
+    .status(status)
+    .headers({ ...headers, 'cache-control': 'no-store' })
+    .send(body);
 }

@@ -10,13 +10,7 @@ import { MerchantEntity } from '../../merchants/merchant.entity';
 import type { PageRequest } from '../../merchants/keyset-page';
 import { newestFirst } from '../../merchants/keyset.query';
 import { NotificationEntity } from '../../notifications/notification.entity';
-import {
-  type CancelTokenJobRecord,
-  type EventRecord,
-  type MerchantRef,
-  type MerchantRequestRecord,
-  type NotificationRecord,
-} from './read-models';
+import { type CancelTokenJobRecord, type EventRecord, type MerchantRef, type MerchantRequestRecord, type NotificationRecord } from './read-models';
 
 /**
  * Everything recorded about one token, read for operators. Operator-wide on

@@ -37,11 +37,7 @@ export class SubMerchantsController {
   @Patch(':id')
   @ApiOperation({ summary: 'Change name or status' })
   @ApiOkResponse({ type: SubMerchantResponse })
-  async update(
-    @Param('merchantId') merchantId: string,
-    @Param('id') id: string,
-    @Body() dto: UpdateSubMerchantDto,
-  ): Promise<SubMerchantResponse> {
+  async update(@Param('merchantId') merchantId: string, @Param('id') id: string, @Body() dto: UpdateSubMerchantDto): Promise<SubMerchantResponse> {
     return SubMerchantResponse.from(await this.subMerchants.update(merchantId, id, dto));
   }
 

@@ -83,10 +83,7 @@ export function tokenCreatedBody(a: AuthorizationRecord): Record<string, unknown
  * (`ACQUIRER`) or on the wallet side (`PSP`). Fields the simulator does not
  * know (a token it never issued) are left out, never sent as `""`.
  */
-export function tokenCanceledBody(
-  a: Partial<AuthorizationRecord> & { accessToken: string },
-  source: TokenCancelSource,
-): Record<string, unknown> {
+export function tokenCanceledBody(a: Partial<AuthorizationRecord> & { accessToken: string }, source: TokenCancelSource): Record<string, unknown> {
   const body: Record<string, unknown> = { authorizationNotifyType: 'TOKEN_CANCELED' };
   if (a.authClientId) body.authClientId = a.authClientId;
   if (a.referenceMerchantId) body.referenceMerchantId = a.referenceMerchantId;
@@ -104,7 +101,10 @@ export function alipayTime(epochMs: number): string {
 }
 
 function hex(length: number): string {
-  return randomBytes(Math.ceil(length / 2)).toString('hex').slice(0, length).toUpperCase();
+  return randomBytes(Math.ceil(length / 2))
+    .toString('hex')
+    .slice(0, length)
+    .toUpperCase();
 }
 
 function digits(length: number): string {

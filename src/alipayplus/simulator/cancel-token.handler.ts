@@ -84,26 +84,28 @@ export async function handleCancelToken(ctx: CancelTokenContext, request: Fastif
   }
   const answerClientId = headerValue(request.headers['client-id']) ?? ctx.clientId;
   const body = resultBody(answer.resultStatus, answer.resultCode, answer.resultMessage);
-  await reply.code(200).headers(responseHeaders(ctx, path, answerClientId, body, answer.signature)).send(body);
+  await reply
+    .code(200)
+    .headers(responseHeaders(ctx, path, answerClientId, body, answer.signature))
+    .send(body);
   if (answer.cancels) {
     const canceled = answer.cancels;
     setImmediate(() => ctx.onCanceled(canceled));
   }
 }
 
-function decide(
-  ctx: CancelTokenContext,
-  request: FastifyRequest,
-  clientId: string | undefined,
-  signatureValid: boolean,
-  parsed: ParsedJson,
-): Answer {
+function decide(ctx: CancelTokenContext, request: FastifyRequest, clientId: string | undefined, signatureValid: boolean, parsed: ParsedJson): Answer {
   // Client id first: Alipay+ picks the key to verify with by it (KEY_NOT_FOUND for one it has no key for).
   if (clientId === undefined || clientId !== ctx.clientId) return fail('INVALID_CLIENT');
   if (!signatureValid) return fail('INVALID_SIGNATURE');
   // Mounted in a sandbox gateway, the host app keeps the declared type aside (src/http/raw-body.ts).
   const declared = request.declaredContentType ?? request.headers['content-type'];
-  if (!String(declared ?? '').toLowerCase().includes('json')) return fail('MEDIA_TYPE_NOT_ACCEPTABLE');
+  if (
+    !String(declared ?? '')
+      .toLowerCase()
+      .includes('json')
+  )
+    return fail('MEDIA_TYPE_NOT_ACCEPTABLE');
   if (!parsed.ok) return fail('PARAM_ILLEGAL', 'body is not valid JSON');
   const checked = checkCancelTokenBody(parsed.value);
   if (!checked.ok) return fail('PARAM_ILLEGAL', checked.message);
@@ -158,13 +160,7 @@ function resultBody(resultStatus: ResultStatus, resultCode: string, resultMessag
   return Buffer.from(JSON.stringify({ result: { resultCode, resultStatus, resultMessage: message } }), 'utf8');
 }
 
-function responseHeaders(
-  ctx: CancelTokenContext,
-  path: string,
-  clientId: string,
-  body: Buffer,
-  signature: 'valid' | 'none' | 'bad',
-): Record<string, string> {
+function responseHeaders(ctx: CancelTokenContext, path: string, clientId: string, body: Buffer, signature: 'valid' | 'none' | 'bad'): Record<string, string> {
   if (signature === 'none') return { 'content-type': 'application/json; charset=UTF-8' };
   const time = alipayTime(ctx.now());
   // A bad signature is a real signature over other bytes: well-formed, and it does not verify.

@@ -12,7 +12,7 @@ describe(RuleBook.name, () => {
     expect(sut.next('T1')).toEqual({ kind: 'cancel', signature: 'valid', holdMs: 0 });
   });
 
-  it('prefers the token\'s own rule over the wildcard', () => {
+  it("prefers the token's own rule over the wildcard", () => {
     sut.set('*', { kind: 'down' });
     sut.set('T1', { kind: 'unknown' });
     expect(sut.next('T1')).toMatchObject({ kind: 'result', resultStatus: 'U', resultCode: 'UNKNOWN_EXCEPTION' });
@@ -21,7 +21,11 @@ describe(RuleBook.name, () => {
 
   it.each<[string, SimulatorRule, unknown]>([
     ['fail', { kind: 'fail', resultCode: 'ACCESS_DENIED' }, { kind: 'result', resultStatus: 'F', resultCode: 'ACCESS_DENIED' }],
-    ['unknown with a code', { kind: 'unknown', resultCode: 'REQUEST_TRAFFIC_EXCEED_LIMIT' }, { kind: 'result', resultStatus: 'U', resultCode: 'REQUEST_TRAFFIC_EXCEED_LIMIT' }],
+    [
+      'unknown with a code',
+      { kind: 'unknown', resultCode: 'REQUEST_TRAFFIC_EXCEED_LIMIT' },
+      { kind: 'result', resultStatus: 'U', resultCode: 'REQUEST_TRAFFIC_EXCEED_LIMIT' },
+    ],
     ['timeout', { kind: 'timeout', ms: 1_000 }, { kind: 'cancel', signature: 'valid', holdMs: 1_000 }],
     ['unsigned', { kind: 'unsigned' }, { kind: 'cancel', signature: 'none', holdMs: 0 }],
     ['badSignature', { kind: 'badSignature' }, { kind: 'cancel', signature: 'bad', holdMs: 0 }],
@@ -48,7 +52,7 @@ describe(RuleBook.name, () => {
     expect(sut.next('T1').kind).toBe('cancel');
   });
 
-  it('starts a rule\'s count over when it is set again, and forgets it on null', () => {
+  it("starts a rule's count over when it is set again, and forgets it on null", () => {
     sut.set('T1', [{ kind: 'down' }, { kind: 'success' }]);
     sut.next('T1');
     sut.set('T1', [{ kind: 'down' }, { kind: 'success' }]);

@@ -143,8 +143,19 @@ export class NotificationDispatcher {
     const settled = new Promise<Exclude<DeliveryState, 'PENDING'>>((resolve) => (settle = resolve));
     const firstAttempt = new Promise<NotificationAttempt>((resolve) => (onFirstAttempt = resolve));
     const delivery: Delivery = {
-      id, copy, rawBody, options, state: 'PENDING', attempts: [], timer: null, nextAttemptAt: null, inFlight: null,
-      settle, settled, firstAttempt, onFirstAttempt,
+      id,
+      copy,
+      rawBody,
+      options,
+      state: 'PENDING',
+      attempts: [],
+      timer: null,
+      nextAttemptAt: null,
+      inFlight: null,
+      settle,
+      settled,
+      firstAttempt,
+      onFirstAttempt,
     };
     this.deliveries.push(delivery);
     return delivery;

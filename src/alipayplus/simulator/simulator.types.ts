@@ -103,15 +103,7 @@ export type DeliveryState = 'PENDING' | 'ACKNOWLEDGED' | 'GAVE_UP' | 'STOPPED';
 
 /** Why an attempt was or was not taken as acknowledged. */
 export type AttemptVerdict =
-  | 'ACKNOWLEDGED'
-  | 'HTTP_STATUS'
-  | 'UNSIGNED'
-  | 'BAD_SIGNATURE'
-  | 'NOT_S'
-  | 'MALFORMED'
-  | 'TIMEOUT'
-  | 'CONNECTION'
-  | 'NO_GATEWAY_URL';
+  'ACKNOWLEDGED' | 'HTTP_STATUS' | 'UNSIGNED' | 'BAD_SIGNATURE' | 'NOT_S' | 'MALFORMED' | 'TIMEOUT' | 'CONNECTION' | 'NO_GATEWAY_URL';
 
 export interface NotificationAttempt {
   notificationId: string;

@@ -67,7 +67,10 @@ export class StatsService {
   async endpoints(minutes: number, limit: number): Promise<EndpointActivity[]> {
     const since = new Date(this.clock.now().getTime() - minutes * MINUTE_MS);
     const counts = await this.stats.attemptsPerEndpoint(since, limit);
-    const rows = await this.stats.endpoints(counts.map((c) => c.endpointId), limit);
+    const rows = await this.stats.endpoints(
+      counts.map((c) => c.endpointId),
+      limit,
+    );
     const byId = new Map(counts.map((c) => [c.endpointId, c]));
     const items = rows.map((row): EndpointActivity => {
       const c = byId.get(row.id);

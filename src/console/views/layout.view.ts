@@ -29,9 +29,7 @@ ${extra}</head>`;
 
 /** The shell of a signed-in page: skip link, navigation, live regions, the page's markup, its scripts. */
 export function layout(page: ConsolePage, title: string, csrfToken: string, operator: Operator, main: string): string {
-  const nav = CONSOLE_PAGES.map(
-    (p) => `<li><a href="/console/${p.page}"${p.page === page ? ' aria-current="page"' : ''}>${esc(p.label)}</a></li>`,
-  ).join('');
+  const nav = CONSOLE_PAGES.map((p) => `<li><a href="/console/${p.page}"${p.page === page ? ' aria-current="page"' : ''}>${esc(p.label)}</a></li>`).join('');
   return `${head(title, `<meta name="csrf-token" content="${esc(csrfToken)}">\n`)}
 <body data-page="${page}">
 <a class="skip-link" href="#main">Skip to main content</a>

@@ -29,7 +29,10 @@ export type Answer = { status: number; body?: string; headers?: Record<string, s
 export type Responder = (arrival: Arrival) => Answer | Promise<Answer>;
 
 export const acknowledge = (): Answer => ({ status: 200, body: ACK_BODY, headers: { 'content-type': 'application/json' } });
-export const acknowledgeAfter = (ms: number): Responder => () => new Promise((r) => setTimeout(() => r(acknowledge()), ms));
+export const acknowledgeAfter =
+  (ms: number): Responder =>
+  () =>
+    new Promise((r) => setTimeout(() => r(acknowledge()), ms));
 
 export interface FaultReceiver {
   readonly arrivals: readonly Arrival[];
@@ -67,8 +70,7 @@ export async function startFaultReceiver(initial: Responder = acknowledge): Prom
       const n = (perPair.get(key) ?? 0) + 1;
       perPair.set(key, n);
       const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
-      const verifiesWith = (key: string) =>
-        webhookToolCheckSignature(path, 'POST', header('client-id'), header('request-time'), header('signature'), raw, key);
+      const verifiesWith = (key: string) => webhookToolCheckSignature(path, 'POST', header('client-id'), header('request-time'), header('signature'), raw, key);
       const signedBy = (Object.keys(GATEWAY_TEST_KEYS) as GatewayKeyName[]).find((name) => verifiesWith(GATEWAY_TEST_KEYS[name])) ?? null;
       const arrival: Arrival = {
         path,
