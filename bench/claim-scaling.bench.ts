@@ -136,7 +136,7 @@ async function captureSql(db: DatabaseConfig, now: Date): Promise<Captured> {
     logMigration: () => undefined,
     log: () => undefined,
   };
-  const ds = new DataSource({ ...dataSourceOptions(db), logging: ['query'], logger } as ConstructorParameters<typeof DataSource>[0]);
+  const ds = new DataSource({ ...dataSourceOptions(db), logging: ['query'], logger });
   await ds.initialize();
   const repo = new DeliveryRepository();
   const qr = ds.createQueryRunner();

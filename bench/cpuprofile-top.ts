@@ -81,7 +81,6 @@ function decodeMappings(mappings: string): Segment[][] {
   const lines: Segment[][] = [];
   let source = 0;
   let origLine = 0;
-  let origCol = 0;
   for (const lineText of mappings.split(';')) {
     const segs: Segment[] = [];
     let col = 0;
@@ -104,7 +103,6 @@ function decodeMappings(mappings: string): Segment[][] {
       if (values.length >= 4) {
         source += values[1];
         origLine += values[2];
-        origCol += values[3];
         segs.push([col, source, origLine]);
       }
     }

@@ -119,7 +119,7 @@ async function settle(target: FanoutTarget): Promise<{ waitedMs: number; idle: b
     const before = [processCpuMs(target.pid), processCpuMs(target.storePid)];
     await new Promise((r) => setTimeout(r, 1_000));
     const after = [processCpuMs(target.pid), processCpuMs(target.storePid)];
-    const busy = after.some((ms, i) => ms !== null && before[i] !== null && ms - before[i]! > SETTLE_CPU_SHARE * 1_000);
+    const busy = after.some((ms, i) => ms !== null && before[i] !== null && ms - before[i] > SETTLE_CPU_SHARE * 1_000);
     quiet = busy ? 0 : quiet + 1;
     if (quiet >= SETTLE_WINDOWS) return { waitedMs: Date.now() - started, idle: true };
   }

@@ -273,7 +273,7 @@ async function main(): Promise<void> {
       .split(',')
       .map((e) => e.trim()) as Engine[],
   );
-  for (const e of engines) if (e !== 'sqlite' && e !== 'mariadb') throw new Error(`unknown engine ${e}`);
+  for (const e of engines) if (e !== 'sqlite' && e !== 'mariadb') throw new Error(`unknown engine ${String(e)}`);
   const o = {
     tokens: args.number('tokens', 4000, 10, 100_000),
     durationMs: args.number('duration', 10, 1, 300) * 1000,

@@ -52,6 +52,7 @@ function readKey(file: string, variable: string): string {
     // Sandbox material appears on the gateway's first sandbox start.
     throw new Error(
       `${variable}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? 'error'}); start the gateway in sandbox mode once, or set the variable`,
+      { cause: err },
     );
   }
 }

@@ -138,8 +138,8 @@ function startGateway(dataDir: string): Promise<{ child: ChildProcess; base: str
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => (out += d.toString()));
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   return until('the gateway to listen', async () => {
     if (child.exitCode !== null) throw new Error(`gateway exited:\n${out}`);
     const m = /"port":(\d+)[^\n]*"msg":"gateway listening"/.exec(out);
@@ -238,7 +238,7 @@ async function main(): Promise<void> {
     };
     const cancel = calls.received.filter((r) => r.body?.accessToken === first.accessToken);
     note('Alipay+', `received cancelToken: ${JSON.stringify({ ...cancel[0]?.body, accessToken: `${first.accessToken.slice(0, 6)}…` })}`);
-    check(cancel.length === 1 && cancel[0]!.signatureValid, 'Alipay+ got exactly one signed cancelToken for user 1');
+    check(cancel.length === 1 && cancel[0].signatureValid, 'Alipay+ got exactly one signed cancelToken for user 1');
     check(
       cancel[0]?.body?.pspId === first.pspId && cancel[0]?.body?.passThroughInfo?.includes('user unbound'),
       'cancelToken carried the wallet’s pspId and the merchant’s passThroughInfo',
@@ -293,10 +293,10 @@ async function main(): Promise<void> {
         ];
       }),
     ];
-    const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
+    const widths = rows[0].map((_, c) => Math.max(...rows.map((r) => r[c]!.length)));
     process.stdout.write('\n');
     for (const [i, r] of rows.entries()) {
-      process.stdout.write(`  ${r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ')}\n`);
+      process.stdout.write(`  ${r.map((cell, c) => cell.padEnd(widths[c])).join('  ')}\n`);
       if (i === 0) process.stdout.write(`  ${widths.map((w) => '-'.repeat(w)).join('  ')}\n`);
     }
   } catch (err) {

@@ -43,8 +43,8 @@ export function startNodeChild(
   started.add(child);
   if (options.logFile) {
     const file = createWriteStream(options.logFile);
-    child.stdout!.pipe(file);
-    child.stderr!.pipe(file);
+    child.stdout.pipe(file);
+    child.stderr.pipe(file);
   }
   const lines: string[] = [];
   const allLines: string[] = [];
@@ -64,8 +64,8 @@ export function startNodeChild(
       }
     });
   };
-  collect(child.stdout!, '');
-  collect(child.stderr!, '[stderr] ');
+  collect(child.stdout, '');
+  collect(child.stderr, '[stderr] ');
   const exited = new Promise<number | string>((resolve) =>
     child.on('exit', (code, signal) => {
       started.delete(child);

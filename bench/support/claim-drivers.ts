@@ -123,7 +123,7 @@ export async function mariadbDriver(url: string): Promise<Driver> {
     explain: async (q) => {
       const out: string[] = [];
       const [plan] = await c.query(`EXPLAIN ${q.sql}`, q.params);
-      for (const r of plan as Array<Record<string, unknown>>) {
+      for (const r of plan as Array<Record<string, string | number | null>>) {
         out.push(`EXPLAIN: table ${r.table}, type ${r.type}, key ${r.key}, key_len ${r.key_len}, rows ${r.rows}, Extra: ${r.Extra}`);
       }
       if (/mariadb/i.test(version)) {
@@ -131,7 +131,7 @@ export async function mariadbDriver(url: string): Promise<Driver> {
         await begin();
         try {
           const [analyzed] = await c.query(`ANALYZE ${q.sql}`, q.params);
-          for (const r of analyzed as Array<Record<string, unknown>>) {
+          for (const r of analyzed as Array<Record<string, string | number | null>>) {
             out.push(
               `ANALYZE: table ${r.table}, type ${r.type}, key ${r.key}, rows ${r.rows}, r_rows ${r.r_rows}, filtered ${r.filtered}, r_filtered ${r.r_filtered}, Extra: ${r.Extra}`,
             );

@@ -53,7 +53,7 @@ export async function seedMerchant(port: number, db: BenchDatabase, rateLimitPer
   const fields = { referenceMerchantId: `2188${suffix}`, name: `Bench merchant ${suffix}`, clientId: `BENCH_${suffix}` };
 
   const docs = await httpGet(port, '/docs/openapi.json');
-  let hasAdminApi = false;
+  let hasAdminApi: boolean;
   try {
     hasAdminApi = docs.status === 200 && !!(JSON.parse(docs.body) as { paths?: Record<string, { post?: unknown }> }).paths?.['/admin/v1/merchants']?.post;
   } catch {

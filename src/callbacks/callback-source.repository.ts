@@ -56,7 +56,7 @@ export class CallbackSourceRepository {
     for (const row of rows) {
       const part = <T extends ObjectLiteral>(alias: Alias): T | null => {
         const meta = metas.get(alias)!;
-        const key = `${alias}:${String(row[`${alias}__${meta.primaryColumns[0]!.databaseName}`])}`;
+        const key = `${alias}:${String(row[`${alias}__${meta.primaryColumns[0].databaseName}`])}`;
         if (!seen.has(key)) seen.set(key, hydrateRow(em, meta, row, `${alias}__`));
         return seen.get(key) as T | null;
       };

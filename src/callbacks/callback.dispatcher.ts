@@ -10,7 +10,6 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { SchemaGate } from '../database/schema-gate';
 import { UnitOfWork } from '../database/unit-of-work';
-import type { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
 import { CallbackClient, type CallbackExchange } from './callback.client';
 import { CallbackComposer, type CallbackRequest } from './callback.composer';
 import { CallbackMetrics } from './callback.metrics';

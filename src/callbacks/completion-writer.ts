@@ -65,7 +65,7 @@ export class CompletionWriter {
             batch.map((q) => q.completion),
           ),
         );
-        batch.forEach((q, i) => q.resolve(outcomes[i]!));
+        batch.forEach((q, i) => q.resolve(outcomes[i]));
       } catch (err) {
         for (const q of batch) q.reject(err);
       }
@@ -81,7 +81,7 @@ export class CompletionWriter {
     const latest = new Map<string, EndpointChange>();
     for (const [k, i] of items.entries()) {
       const change = i.decision.endpoint;
-      if (!outcomes[k]!.stillOurs || i.endpointId === null) continue;
+      if (!outcomes[k].stillOurs || i.endpointId === null) continue;
       if (change.kind === 'HEALTHY' || change.kind === 'FAILING') latest.set(i.endpointId, change);
       if (change.kind === 'DISABLE') {
         const disabled = await this.deliveries.disableEndpoint(em, i.endpointId, change.reason, now);
@@ -91,7 +91,7 @@ export class CompletionWriter {
     }
     // A streak can only end where one had begun: the rest (nearly every success) cost no statement. One that
     // began after this attempt read its endpoint ends with the endpoint's next success, which reads it afresh.
-    const failing = new Set(items.filter((i, k) => i.endpointWasFailing && outcomes[k]!.stillOurs).map((i) => i.endpointId));
+    const failing = new Set(items.filter((i, k) => i.endpointWasFailing && outcomes[k].stillOurs).map((i) => i.endpointId));
     await this.deliveries.markEndpointsHealthy(
       em,
       [...latest].filter(([id, c]) => c.kind === 'HEALTHY' && failing.has(id)).map(([id]) => id),

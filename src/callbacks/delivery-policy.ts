@@ -87,7 +87,7 @@ export function decideDelivery(input: DeliveryPolicyInput): DeliveryDecision {
   const failing: EndpointChange = { kind: 'FAILING', since };
   if (input.attemptNo >= input.scheduleMs.length) return { outcome: 'FAILED', errorClass, nextAttemptAt: null, endpoint: failing };
 
-  let delay = jittered(input.scheduleMs[input.attemptNo]!, input.random);
+  let delay = jittered(input.scheduleMs[input.attemptNo], input.random);
   if (result.kind === 'answer' && (result.httpStatus === 429 || result.httpStatus === 503)) {
     const asked = parseRetryAfter(result.retryAfter, now);
     // Never sooner than the endpoint asked, nor sooner than the schedule: its attempts stay spread over the day.

@@ -136,7 +136,7 @@ export class DeliveryRepository {
       else groups.set(key, [i]);
     }
     for (const group of groups.values()) {
-      const { status, nextAttemptAt, lastHttpStatus, lastError } = group[0]!;
+      const { status, nextAttemptAt, lastHttpStatus, lastError } = group[0];
       await updateRowsById(
         em,
         DeliveryEntity,

@@ -75,7 +75,7 @@ function adminToken(tokenFile: string | undefined, env: ReturnType<typeof readEn
 function parseFlags(args: string[]): Record<string, string> {
   const flags: Record<string, string> = {};
   for (let i = 0; i < args.length; i++) {
-    const arg = args[i]!;
+    const arg = args[i];
     if (!arg.startsWith('--')) throw new UsageError(`unexpected argument ${arg}: flags look like --name value`);
     const eq = arg.indexOf('=');
     const name = eq === -1 ? arg.slice(2) : arg.slice(2, eq);

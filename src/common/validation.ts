@@ -37,12 +37,12 @@ export function fitsChars(v: string, max: number): boolean {
  */
 export function tooDeepField(value: unknown, limit: number): string | null {
   if (value === null || typeof value !== 'object') return null;
-  const stack: Array<[unknown, number, string]> = Object.entries(value as object).map(([k, v]) => [v, 1, k]);
+  const stack: Array<[unknown, number, string]> = Object.entries(value).map(([k, v]) => [v, 1, k]);
   while (stack.length > 0) {
     const [v, depth, field] = stack.pop()!;
     if (v === null || typeof v !== 'object') continue;
     if (depth >= limit) return Array.isArray(value) ? 'body' : field;
-    for (const child of Object.values(v as object)) stack.push([child, depth + 1, field]);
+    for (const child of Object.values(v)) stack.push([child, depth + 1, field]);
   }
   return null;
 }
@@ -86,7 +86,7 @@ export function validateBody<T extends object>(type: ClassConstructor<T>, body: 
   if (deep !== null) return { ok: false, problem: `${deep}: nests deeper than ${MAX_JSON_DEPTH} levels` };
   const value = plainToInstance(type, body, { enableImplicitConversion: false });
   const errors = validateSync(value, { whitelist: false, forbidUnknownValues: false, stopAtFirstError: true });
-  if (errors.length > 0) return { ok: false, problem: describe(errors[0]!) };
+  if (errors.length > 0) return { ok: false, problem: describe(errors[0]) };
   return { ok: true, value };
 }
 

@@ -11,7 +11,7 @@ import { NotificationEntity } from '../notifications/notification.entity';
 import { AuditEventEntity, AuthThrottleEntity, ConsoleSessionEntity, OperatorEntity } from '../operators/operator.entity';
 
 /** Every TypeORM entity, listed explicitly (no globs: compiled and test code must see the same set). */
-export const ENTITIES: Function[] = [
+export const ENTITIES: Array<new (...args: never[]) => object> = [
   AuthorizationEntity,
   AuthCodeEntity,
   NotificationEntity,

@@ -15,7 +15,7 @@ export function sqlTime(d: Date): string {
 export async function insertIfAbsent(em: EntityManager, table: string, row: Record<string, unknown>, conflictColumn: string): Promise<boolean> {
   const mysql = em.connection.options.type === 'mysql';
   const columns = Object.keys(row);
-  const values = columns.map((c) => (row[c] instanceof Date ? sqlTime(row[c] as Date) : row[c]));
+  const values = columns.map((c) => (row[c] instanceof Date ? sqlTime(row[c]) : row[c]));
   const sql =
     `INSERT${mysql ? ' IGNORE' : ''} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})` +
     (mysql ? '' : ` ON CONFLICT(${conflictColumn}) DO NOTHING`);

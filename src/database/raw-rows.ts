@@ -39,9 +39,9 @@ export async function findRowBy<T extends ObjectLiteral>(
  * primary key is null (a LEFT JOIN that found nothing).
  */
 export function hydrateRow(em: EntityManager, meta: EntityMetadata, raw: Record<string, unknown>, prefix = ''): ObjectLiteral | null {
-  if (raw[`${prefix}${meta.primaryColumns[0]!.databaseName}`] == null) return null;
+  if (raw[`${prefix}${meta.primaryColumns[0].databaseName}`] == null) return null;
   const entity = meta.create() as ObjectLiteral;
-  for (const c of meta.columns) entity[c.propertyName] = em.connection.driver.prepareHydratedValue(raw[`${prefix}${c.databaseName}`], c);
+  for (const c of meta.columns) entity[c.propertyName] = em.connection.driver.prepareHydratedValue(raw[`${prefix}${c.databaseName}`], c) as unknown;
   return entity;
 }
 

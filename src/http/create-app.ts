@@ -32,7 +32,7 @@ export interface CreateAppOptions {
 /** Builds the gateway: Fastify, raw bodies, request ids, metrics, OpenAPI. Does not listen. */
 export async function createApp(config: GatewayConfig, options: CreateAppOptions = {}): Promise<NestFastifyApplication> {
   const log = options.logger ?? createRootLogger(config.logLevel);
-  let oversized: ((method: string) => void) | undefined;
+  const oversized: { observe?: (method: string) => void } = {};
   const adapter = new FastifyAdapter({
     loggerInstance: log,
     // Fastify's per-request lines are replaced by one onResponse line below (debug; warn on 5xx).
@@ -50,7 +50,7 @@ export async function createApp(config: GatewayConfig, options: CreateAppOptions
       bodyLimitBytes: config.http.bodyLimitBytes,
       requestTimeoutMs: config.http.requestTimeoutMs,
       keepAliveTimeoutMs: KEEP_ALIVE_TIMEOUT_MS,
-      onOversized: (method) => oversized?.(method),
+      onOversized: (method) => oversized.observe?.(method),
     }),
   });
   const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config, { clock: options.clock }), adapter, {
@@ -62,7 +62,7 @@ export async function createApp(config: GatewayConfig, options: CreateAppOptions
   const fastify = app.getHttpAdapter().getInstance();
   const metrics = app.get(MetricsService);
   // Refused by the server under Fastify, before routing: counted as unrouted 413s.
-  oversized = (method) => metrics.httpDuration.observe({ method, route: 'unmatched', status_code: '413' }, 0);
+  oversized.observe = (method) => metrics.httpDuration.observe({ method, route: 'unmatched', status_code: '413' }, 0);
   fastify.addHook('onRequest', (req, reply, done) => {
     RequestContext.enter({ requestId: String(req.id), log: req.log as unknown as Logger });
     reply.header('x-request-id', req.id);

@@ -204,7 +204,7 @@ function changedColumns(before: AuthorizationEntity, after: AuthorizationEntity)
     const same = value instanceof Date && old instanceof Date ? value.getTime() === old.getTime() : value === old;
     if (!same && key !== 'id') changes[key] = value;
   }
-  return changes as Partial<AuthorizationEntity>;
+  return changes;
 }
 
 function ids(body: AuthNotifyDto) {
@@ -256,7 +256,7 @@ function redact(body: AuthNotifyDto): Record<string, unknown> {
   const copy: Record<string, unknown> = Object.fromEntries(STORED_FIELDS.filter((f) => body[f] !== undefined).map((f) => [f, body[f]]));
   if (body.walletForAccountBinding) copy.walletForAccountBinding = knownWalletFields(body.walletForAccountBinding);
   for (const field of ['accessToken', 'refreshToken', 'authCode'] as const) {
-    if (typeof copy[field] === 'string') copy[field] = fingerprint(copy[field] as string);
+    if (typeof copy[field] === 'string') copy[field] = fingerprint(copy[field]);
   }
   return copy;
 }

@@ -156,7 +156,7 @@ function pinnedLookup(addresses: readonly ResolvedAddress[]) {
         usable.map((a) => ({ address: a.address, family: a.family })),
       );
     } else {
-      callback(null, usable[0]!.address, usable[0]!.family);
+      callback(null, usable[0].address, usable[0].family);
     }
   };
 }

@@ -40,7 +40,7 @@ export function inRange(ip: IpAddress, range: IpRange): boolean {
   let bits = range.prefix;
   for (let i = 0; bits > 0; i++, bits -= 8) {
     const mask = bits >= 8 ? 0xff : (0xff << (8 - bits)) & 0xff;
-    if ((ip.bytes[i]! & mask) !== (range.bytes[i]! & mask)) return false;
+    if ((ip.bytes[i] & mask) !== (range.bytes[i] & mask)) return false;
   }
   return true;
 }
@@ -62,7 +62,7 @@ export function embeddedIpv4(ip: IpAddress): IpAddress | null {
 export function formatIp(ip: IpAddress): string {
   if (ip.family === 4) return Array.from(ip.bytes).join('.');
   const groups: string[] = [];
-  for (let i = 0; i < 16; i += 2) groups.push(((ip.bytes[i]! << 8) | ip.bytes[i + 1]!).toString(16));
+  for (let i = 0; i < 16; i += 2) groups.push(((ip.bytes[i] << 8) | ip.bytes[i + 1]).toString(16));
   return groups.join(':');
 }
 
@@ -77,7 +77,7 @@ function ipv6Bytes(text: string): Uint8Array {
   const lastColon = body.lastIndexOf(':');
   if (body.includes('.', lastColon)) {
     const v4 = ipv4Bytes(body.slice(lastColon + 1));
-    tail.push((v4[0]! << 8) | v4[1]!, (v4[2]! << 8) | v4[3]!);
+    tail.push((v4[0] << 8) | v4[1], (v4[2] << 8) | v4[3]);
     body = `${body.slice(0, lastColon + 1)}0`;
   }
   const [headText, restText] = body.split('::');

@@ -54,7 +54,7 @@ describe(CallbackClient.name, () => {
       detail: 'HTTP 200',
     });
     expect(receiver.received[0]).toMatchObject({ path: '/cb?x=1', raw: '{"notifyId":"x"}' });
-    expect(receiver.received[0]!.headers.host).toBe(`pinned.test:${new URL(receiver.url()).port}`);
+    expect(receiver.received[0].headers.host).toBe(`pinned.test:${new URL(receiver.url()).port}`);
     sut.onApplicationShutdown();
   });
 

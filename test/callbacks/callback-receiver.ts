@@ -122,7 +122,7 @@ export function webhookToolCheckSignature(
 ): boolean {
   if (!signature || !clientId || !requestTime) return false;
   const parts = signature.split('signature=');
-  const realSignature = parts.length > 1 ? parts[1]! : '';
+  const realSignature = parts.length > 1 ? parts[1] : '';
   const urlDecoded = decodeURIComponent(realSignature.replace(/\+/g, ' '));
   const content = `${httpMethod} ${requestUri}\n${clientId}.${requestTime}.${notifyBody}`;
   return verify('sha256', Buffer.from(content, 'utf8'), createPublicKey(publicKeyPem), Buffer.from(urlDecoded, 'base64'));

@@ -64,7 +64,7 @@ describe(`delivery leases on ${testEngine()}`, () => {
       expect(await repo.fanOut(em, event, dueAt)).toBe(1);
     });
     const [d] = await h.deliveries(endpoint.id);
-    return { id: d!.id, endpointId: endpoint.id };
+    return { id: d.id, endpointId: endpoint.id };
   }
 
   const claim = (owner: string, at: Date, leaseMs: number, busy: string[] = []): Promise<ClaimedDelivery[]> =>
@@ -96,12 +96,12 @@ describe(`delivery leases on ${testEngine()}`, () => {
     const [b] = await claim('instance-B', t2, 60_000);
     expect(b).toMatchObject({ leaseVersion: 3, delivery: { id, leaseOwner: 'instance-B' } });
 
-    expect(await complete(a!, t2)).toBe(false);
+    expect(await complete(a, t2)).toBe(false);
     expect(await h.delivery(id)).toMatchObject({ status: 'LEASED', leaseOwner: 'instance-B', leaseVersion: 3, attemptCount: 0 });
 
-    expect(await complete(b!, t2)).toBe(true);
+    expect(await complete(b, t2)).toBe(true);
     expect(await h.delivery(id)).toMatchObject({ status: 'DELIVERED', leaseOwner: null, attemptCount: 1, deliveredAt: t2 });
-    expect(await complete(a!, t2)).toBe(false);
+    expect(await complete(a, t2)).toBe(false);
   });
 
   it('reaps only expired leases, and never the ones this instance is still sending', async () => {
@@ -113,7 +113,7 @@ describe(`delivery leases on ${testEngine()}`, () => {
     expect(await uow.run((em) => repo.reapExpired(em, new Date(far + 61_000), []))).toBe(1);
     expect(await h.delivery(id)).toMatchObject({ status: 'PENDING', leaseOwner: null, nextAttemptAt: new Date(far + 61_000) });
     const [again] = await claim('me', new Date(far + 61_000), 60_000);
-    expect(await complete(again!, new Date(far + 62_000))).toBe(true);
+    expect(await complete(again, new Date(far + 62_000))).toBe(true);
   });
 
   it('completes a batch at once: a fenced-out row untouched, attempts numbered after an earlier series', async () => {
@@ -121,7 +121,7 @@ describe(`delivery leases on ${testEngine()}`, () => {
     const [a, b, c] = [await deliveryDueAt(t), await deliveryDueAt(t), await deliveryDueAt(t)];
     // c has a history: one delivered attempt, then an operator's redeliver (a new series from attempt_count 0).
     const [first] = await claim('me', t, 60_000, [a.endpointId, b.endpointId]);
-    expect(await complete(first!, t)).toBe(true);
+    expect(await complete(first, t)).toBe(true);
     expect(await uow.run((em) => sut.app.get(DeliveryAdminRepository).redeliver(em, c.id, t))).toBe(true);
 
     const claims = await claim('me', t, 60_000);
@@ -158,7 +158,7 @@ describe(`delivery leases on ${testEngine()}`, () => {
       const locked = await repo.findDue(first.manager, t, 1, []);
       expect(locked.map((d) => d.id)).toEqual([expect.any(String)]);
       const other = await uow.run((em) => repo.findDue(em, t, 100, []));
-      expect(other.map((d) => d.id)).toEqual([one.id, two.id].filter((x) => x !== locked[0]!.id));
+      expect(other.map((d) => d.id)).toEqual([one.id, two.id].filter((x) => x !== locked[0].id));
     } finally {
       await first.rollbackTransaction();
       await first.release();
@@ -173,7 +173,7 @@ describe(`delivery leases on ${testEngine()}`, () => {
       eventId: randomUUID(),
       endpointId: randomUUID(),
       merchantId: randomUUID(),
-      status: statuses[i % statuses.length]!,
+      status: statuses[i % statuses.length],
       attemptCount: 0,
       nextAttemptAt: new Date(base + 10 * DAY + (i % 500) * 60_000),
       leaseVersion: 0,
@@ -195,7 +195,7 @@ describe(`delivery leases on ${testEngine()}`, () => {
       const plan: Array<Record<string, unknown>> = await db.query(`EXPLAIN ${sql}`, params);
       expect(plan).toHaveLength(1);
       expect(plan[0]).toMatchObject({ table: 'd', key: 'ix_deliveries_due', type: 'range' });
-      expect(String(plan[0]!.Extra)).not.toMatch(/filesort/i);
+      expect(String(plan[0].Extra)).not.toMatch(/filesort/i);
     } finally {
       await runner.release();
     }

@@ -105,7 +105,7 @@ describe(`TOKEN_CANCELED fan-out to callback URLs on ${testEngine()}`, () => {
     const event = await h.cancelEvent(n.accessToken);
     for (const { sub, receiver: r } of subs) {
       expect(r.received).toHaveLength(1);
-      const c = r.received[0]!;
+      const c = r.received[0];
       expect(c.path).toBe(`/notify/${sub.merchantAccountId}?v=1`);
       expectAntomSigned(c, merchant);
       expect(c.json).toEqual({
@@ -122,9 +122,9 @@ describe(`TOKEN_CANCELED fan-out to callback URLs on ${testEngine()}`, () => {
       });
     }
     expect(own.received).toHaveLength(1);
-    expectStandardSigned(own.received[0]!, secret, event.id);
-    expect(own.received[0]!.json).not.toHaveProperty('merchantAccountId');
-    expect(own.received[0]!.json).toMatchObject({ notifyId: event.id, accessToken: n.accessToken, tokenCancelSource: 'PSP' });
+    expectStandardSigned(own.received[0], secret, event.id);
+    expect(own.received[0].json).not.toHaveProperty('merchantAccountId');
+    expect(own.received[0].json).toMatchObject({ notifyId: event.id, accessToken: n.accessToken, tokenCancelSource: 'PSP' });
 
     const deliveries = await h.db.manager.find(DeliveryEntity, { where: { eventId: event.id } });
     expect(deliveries.map((d) => [d.status, d.attemptCount])).toEqual(new Array(4).fill(['DELIVERED', 1]));
@@ -134,7 +134,7 @@ describe(`TOKEN_CANCELED fan-out to callback URLs on ${testEngine()}`, () => {
     const { merchant, subs, own, secret } = await merchantWithReceivers();
     const n = notificationSet(merchant.referenceMerchantId);
     await h.notify(n.tokenCreated);
-    const body = JSON.stringify({ accessToken: n.accessToken, merchantAccountId: merchant.subMerchants[0]!.merchantAccountId }, null, 3);
+    const body = JSON.stringify({ accessToken: n.accessToken, merchantAccountId: merchant.subMerchants[0].merchantAccountId }, null, 3);
     const answer = await postSigned(sut.baseUrl, REVOKE, body, {
       privateKey: merchant.privateKey,
       clientId: merchant.clientId,
@@ -158,22 +158,22 @@ describe(`TOKEN_CANCELED fan-out to callback URLs on ${testEngine()}`, () => {
     expect(event.cancelSource).toBe('ACQUIRER');
     for (const { sub, receiver: r } of subs) {
       expect(r.received).toHaveLength(1);
-      expectAntomSigned(r.received[0]!, merchant);
-      expect(r.received[0]!.json).toMatchObject({ notifyId: event.id, tokenCancelSource: 'ACQUIRER', merchantAccountId: sub.merchantAccountId });
+      expectAntomSigned(r.received[0], merchant);
+      expect(r.received[0].json).toMatchObject({ notifyId: event.id, tokenCancelSource: 'ACQUIRER', merchantAccountId: sub.merchantAccountId });
     }
     expect(own.received).toHaveLength(1);
-    expectStandardSigned(own.received[0]!, secret, event.id);
+    expectStandardSigned(own.received[0], secret, event.id);
   });
 
   it('fans out only to ACTIVE endpoints of ACTIVE sub-merchants subscribed to the type', async () => {
     const merchant = await seedMerchant(sut.app, { subMerchants: 2 });
     const r = await receiver();
-    const live = await addEndpoint(merchant.id, { url: r.url('/live'), subMerchantId: merchant.subMerchants[0]!.id });
-    const ofDisabledSub = await addEndpoint(merchant.id, { url: r.url('/sub-off'), subMerchantId: merchant.subMerchants[1]!.id });
+    const live = await addEndpoint(merchant.id, { url: r.url('/live'), subMerchantId: merchant.subMerchants[0].id });
+    const ofDisabledSub = await addEndpoint(merchant.id, { url: r.url('/sub-off'), subMerchantId: merchant.subMerchants[1].id });
     const disabled = await addEndpoint(merchant.id, { url: r.url('/off') });
     const createdOnly = await addEndpoint(merchant.id, { url: r.url('/created'), eventTypes: ['TOKEN_CREATED'] });
     expect((await admin.post(`/admin/v1/merchants/${merchant.id}/endpoints/${disabled.id}/disable`)).status).toBe(200);
-    await h.db.manager.update(SubMerchantEntity, { id: merchant.subMerchants[1]!.id }, { status: 'DISABLED' });
+    await h.db.manager.update(SubMerchantEntity, { id: merchant.subMerchants[1].id }, { status: 'DISABLED' });
 
     const n = await h.walletCancel(merchant.referenceMerchantId);
     await h.dispatcher.runOnce();

@@ -45,7 +45,7 @@ describe(`callback retry schedule on ${testEngine()}`, () => {
     };
     await cancel();
     const [delivery] = await h.deliveries(endpoint.id);
-    return { receiver, merchant, endpoint, deliveryId: delivery!.id, cancel };
+    return { receiver, merchant, endpoint, deliveryId: delivery.id, cancel };
   }
 
   const delayAfter = async (deliveryId: string) => (await h.delivery(deliveryId)).nextAttemptAt.getTime() - clock.now().getTime();
@@ -74,8 +74,8 @@ describe(`callback retry schedule on ${testEngine()}`, () => {
       [2, 'RETRY', 500, 'HTTP_STATUS'],
       [3, 'SUCCEEDED', 200, null],
     ]);
-    expect(attempts[0]!.responseBody).toBe('boom');
-    expect(attempts[2]!.responseBody).toBe(ACK_BODY);
+    expect(attempts[0].responseBody).toBe('boom');
+    expect(attempts[2].responseBody).toBe(ACK_BODY);
     expect(new Set(receiver.received.map((c) => c.json.notifyId)).size).toBe(1);
     expect(receiver.received).toHaveLength(3);
     expect((await h.endpoint(endpoint.id)).failingSince).toBeNull();
@@ -140,7 +140,7 @@ describe(`callback retry schedule on ${testEngine()}`, () => {
     await h.walletCancel(merchant.referenceMerchantId);
     await h.dispatcher.runOnce();
     const [delivery] = await h.deliveries(endpoint.id);
-    expect((await h.attempts(delivery!.id)).map((a) => [a.outcome, a.errorClass])).toEqual([['RETRY', 'COMPOSE_FAILED']]);
+    expect((await h.attempts(delivery.id)).map((a) => [a.outcome, a.errorClass])).toEqual([['RETRY', 'COMPOSE_FAILED']]);
     expect(receiver.received).toEqual([]);
   });
 

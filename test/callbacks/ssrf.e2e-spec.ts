@@ -89,9 +89,9 @@ describe(`SSRF guard on callback URLs on ${testEngine()}`, () => {
 
     for (const endpoint of endpoints) {
       const [delivery] = await h.deliveries(endpoint.id);
-      const attempts = await h.attempts(delivery!.id);
+      const attempts = await h.attempts(delivery.id);
       expect([endpoint.url, attempts.map((a) => [a.outcome, a.errorClass, a.httpStatus])]).toEqual([endpoint.url, [['RETRY', 'SSRF_BLOCKED', null]]]);
-      expect(delivery!.lastError).toMatch(/^SSRF_BLOCKED: /);
+      expect(delivery.lastError).toMatch(/^SSRF_BLOCKED: /);
     }
     for (const spy of connects) expect(spy).not.toHaveBeenCalled();
     expect(receiver.received).toEqual([]);
@@ -112,7 +112,7 @@ describe(`SSRF guard on callback URLs on ${testEngine()}`, () => {
       await hh.dispatcher.runOnce();
 
       expect((await hh.deliveries(registered.json.id)).map((d) => d.status)).toEqual(['DELIVERED']);
-      expect((await hh.attempts((await hh.deliveries(blocked.id))[0]!.id))[0]!.errorClass).toBe('SSRF_BLOCKED');
+      expect((await hh.attempts((await hh.deliveries(blocked.id))[0].id))[0].errorClass).toBe('SSRF_BLOCKED');
       expect(connect).toHaveBeenCalledTimes(1);
       expect(receiver.received.map((c) => c.path)).toEqual(['/ok']);
     } finally {

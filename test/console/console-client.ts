@@ -17,7 +17,7 @@ export async function consoleLogin(baseUrl: string, token = TEST_ADMIN_TOKEN): P
   });
   if (res.status !== 303) throw new Error(`log-in answered ${res.status}`);
   const setCookie = res.headers.get('set-cookie') ?? '';
-  const cookie = setCookie.split(';')[0]!;
+  const cookie = setCookie.split(';')[0];
   const page = await fetch(`${baseUrl}/console/merchants`, { headers: { cookie }, redirect: 'manual' });
   const csrfToken = /<meta name="csrf-token" content="([^"]+)">/.exec(await page.text())?.[1];
   if (!csrfToken) throw new Error('no CSRF token in the page');

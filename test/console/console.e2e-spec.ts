@@ -107,8 +107,8 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
     const cookies = await context.cookies();
     expect(cookies).toHaveLength(1);
     expect(cookies[0]).toMatchObject({ name: 'acqp_console', httpOnly: true, sameSite: 'Strict', secure: false, path: '/' });
-    expect(cookies[0]!.value).not.toContain(TEST_ADMIN_TOKEN);
-    expect(cookies[0]!.expires).toBeGreaterThan(Date.now() / 1000 + 7.9 * 3600);
+    expect(cookies[0].value).not.toContain(TEST_ADMIN_TOKEN);
+    expect(cookies[0].expires).toBeGreaterThan(Date.now() / 1000 + 7.9 * 3600);
     expect(await page.evaluate(() => document.cookie)).toBe('');
     expect(await page.content()).not.toContain(TEST_ADMIN_TOKEN);
     expect(await page.textContent('#signed-in-as')).toBe('Signed in as bootstrap (admin)');
@@ -254,7 +254,7 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
     await row.locator('td:nth-child(4)', { hasText: 'DELIVERED' }).waitFor({ timeout: 20_000 });
     await page.locator('#flash', { hasText: 'is DELIVERED after attempt 2' }).waitFor();
     expect(receiver.received).toHaveLength(2);
-    expect(receiver.received[1]!.json.notifyId).toBe(receiver.received[0]!.json.notifyId);
+    expect(receiver.received[1].json.notifyId).toBe(receiver.received[0].json.notifyId);
     await page.goto(url('/console/deliveries'));
     await page.locator(`tr[data-delivery-id="${story.failedDeliveryId}"] td:nth-child(4)`, { hasText: 'DELIVERED' }).waitFor();
     await shot('deliveries.png');
@@ -275,7 +275,7 @@ describeInBrowser(`operator console in Chromium on ${testEngine()}`, () => {
     }
     const totals = await page.$$eval('.chart-canvas svg', (svgs) => svgs.map((s) => Number(s.getAttribute('data-total'))));
     expect(totals[0]).toBeGreaterThanOrEqual(3); // our three notifications at least, plus the seeded hour
-    expect(totals[1]).toBeGreaterThan(totals[2]!);
+    expect(totals[1]).toBeGreaterThan(totals[2]);
     expect(totals[2]).toBeGreaterThanOrEqual(1); // the 500 from the receiver
     expect(await page.getAttribute('#chart-failures svg', 'aria-label')).toMatch(/^Failed delivery attempts per minute: \d+ in the last 60 minutes/);
 

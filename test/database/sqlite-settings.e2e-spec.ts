@@ -10,7 +10,7 @@ import { testEngine } from '../support/test-database';
   });
   afterAll(() => sut.close());
 
-  const pragma = async (name: string) => Object.values(((await sut.app.get(DataSource).query(`PRAGMA ${name}`)) as Array<Record<string, unknown>>)[0]!)[0];
+  const pragma = async (name: string) => Object.values((await sut.app.get(DataSource).query<Array<Record<string, unknown>>>(`PRAGMA ${name}`))[0])[0];
 
   it('runs WAL with synchronous NORMAL and enforced foreign keys', async () => {
     expect(await pragma('journal_mode')).toBe('wal');

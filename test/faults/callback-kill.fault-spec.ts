@@ -1,7 +1,7 @@
 import { notificationSet } from '../support/notifications';
 import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-database';
 import { openFaultDatabase, until, type FaultDatabase } from './support/database';
-import { faultEnvironment, killAllGateways, spawnGateway, type FaultGateway } from './support/gateways';
+import { faultEnvironment, killAllGateways, spawnGateway } from './support/gateways';
 import { inParallel, notifyUntilAcknowledged, onboardMerchant } from './support/merchant';
 import { acknowledge, acknowledgeAfter, startFaultReceiver, type FaultReceiver } from './support/receiver';
 

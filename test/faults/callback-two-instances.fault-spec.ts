@@ -43,8 +43,8 @@ describe(`two gateway processes sharing the callback outbox on ${testEngine()}`,
     testEngine() === 'mysql' ? title : `${title} (skipped: several instances share a database on MySQL/MariaDB only; set TEST_DATABASE_URL)`,
     async () => {
       // One at a time: each migrates at boot (the second finds nothing to do).
-      const a = await spawnGateway('a', faultEnvironment(db, { GATEWAY_PRIVATE_KEY: INSTANCES[0]!.privateKey }));
-      const b = await spawnGateway('b', faultEnvironment(db, { GATEWAY_PRIVATE_KEY: INSTANCES[1]!.privateKey }));
+      const a = await spawnGateway('a', faultEnvironment(db, { GATEWAY_PRIVATE_KEY: INSTANCES[0].privateKey }));
+      const b = await spawnGateway('b', faultEnvironment(db, { GATEWAY_PRIVATE_KEY: INSTANCES[1].privateKey }));
       reader = await openFaultDatabase(db);
       const merchant = await onboardMerchant(a.baseUrl, { subMerchants: SUB_MERCHANTS, url: receiver.url, tag: 'two' });
 
@@ -76,7 +76,7 @@ describe(`two gateway processes sharing the callback outbox on ${testEngine()}`,
       expect(await reader.count('SELECT COUNT(*) FROM delivery_attempts')).toBe(DELIVERIES);
 
       const byInstance = INSTANCES.map(({ key }) => receiver.arrivals.filter((x) => x.signedBy === key).length);
-      expect(byInstance[0]! + byInstance[1]!).toBe(DELIVERIES);
+      expect(byInstance[0] + byInstance[1]).toBe(DELIVERIES);
       // A share each, not a token one: at least a tenth of the work.
       expect(Math.min(...byInstance)).toBeGreaterThanOrEqual(DELIVERIES / 10);
       process.stderr.write(`[faults] two instances on ${testEngine()}: A delivered ${byInstance[0]}, B delivered ${byInstance[1]}\n`);

@@ -143,14 +143,14 @@ describe(`database outage during authNotify load on ${testEngine()}`, () => {
       60_000,
       async () => JSON.stringify(await reader!.deliveryStatuses()),
     );
-    expect(new Set(receiver.counts().keys())).toEqual(new Set(events.map((e) => `${e.id} ${merchant.endpoints[0]!.path}`)));
+    expect(new Set(receiver.counts().keys())).toEqual(new Set(events.map((e) => `${e.id} ${merchant.endpoints[0].path}`)));
     // Each arrival is an attempt on the record, except one per delivery whose completion the outage lost (still LEASED after it).
     const deliveries = await reader.query<{ id: string; event_id: string; attempts: number | string }>(
       'SELECT d.id, d.event_id, (SELECT COUNT(*) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS attempts FROM deliveries d',
     );
     const counts = receiver.counts();
     const unrecorded = deliveries
-      .map((d) => ({ id: d.id, extra: (counts.get(`${d.event_id} ${merchant.endpoints[0]!.path}`) ?? 0) - Number(d.attempts) }))
+      .map((d) => ({ id: d.id, extra: (counts.get(`${d.event_id} ${merchant.endpoints[0].path}`) ?? 0) - Number(d.attempts) }))
       .filter((d) => d.extra > (leasedAfterOutage.has(d.id) ? 1 : 0));
     expect(unrecorded).toEqual([]);
     const failedAttempts = await reader.query<{ error_class: string; n: number | string }>(

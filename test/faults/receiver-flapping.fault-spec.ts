@@ -29,8 +29,8 @@ const FAILURES: Array<{ name: string; answer: Answer; errorClass: string; httpSt
 /** Per (event, endpoint): 0 to 3 failures of varying kinds, then a proper S. Derived from the pair, so the test knows it afterwards. */
 function planFor(notifyId: string, path: string): typeof FAILURES {
   const h = createHash('sha256').update(`${notifyId} ${path}`).digest();
-  const failures = h[0]! % 4;
-  return Array.from({ length: failures }, (_, i) => FAILURES[(h[1]! + i) % FAILURES.length]!);
+  const failures = h[0] % 4;
+  return Array.from({ length: failures }, (_, i) => FAILURES[(h[1] + i) % FAILURES.length]);
 }
 
 /**

@@ -91,12 +91,12 @@ describe(`SIGKILL during cancelToken retries on ${testEngine()}`, () => {
       expect(sent.slice(0, U_TIMES).map((c) => c.answered.resultStatus)).toEqual(new Array(U_TIMES).fill('U'));
       expect(sent.slice(U_TIMES).every((c) => c.answered.resultStatus === 'S')).toBe(true);
       expect(sent.length).toBeGreaterThan(U_TIMES);
-      expect(sent.length).toBeGreaterThan(callsAtKill[i]!);
+      expect(sent.length).toBeGreaterThan(callsAtKill[i]);
 
       const [job] = await reader.query<{ id: string; status: string }>('SELECT id, status FROM cancel_token_jobs WHERE authorization_id = ?', [id]);
-      expect(['SUCCEEDED', 'SETTLED']).toContain(job!.status);
+      expect(['SUCCEEDED', 'SETTLED']).toContain(job.status);
       // Every call the gateway made is on the record, except one a killed process may have had in flight.
-      const recorded = await reader.count('SELECT COUNT(*) FROM cancel_token_attempts WHERE job_id = ?', [job!.id]);
+      const recorded = await reader.count('SELECT COUNT(*) FROM cancel_token_attempts WHERE job_id = ?', [job.id]);
       expect(sent.length - recorded).toBeGreaterThanOrEqual(0);
       expect(sent.length - recorded).toBeLessThanOrEqual(leasedJobs.has(id) ? 1 : 0);
     }

@@ -55,32 +55,35 @@ export function refusedBody(models: DtoModel[], overrides: Overrides): fc.Arbitr
   const valid = model.chain((m) => validBody(m, overrides).map((body) => ({ body, model: m })));
   const asObject = (v: unknown) => (v !== null && typeof v === 'object' && !Array.isArray(v) ? v : {});
   return fc.oneof(
-    { arbitrary: invalid.map((i) => ({ body: { kind: 'json', value: i.body } as BodySpec, what: `${i.model.name} ${i.what}` })), weight: 150 },
+    { arbitrary: invalid.map((i) => ({ body: { kind: 'json', value: i.body } satisfies BodySpec, what: `${i.model.name} ${i.what}` })), weight: 150 },
     {
       arbitrary: fc
         .tuple(invalid, splice)
-        .map(([i, s]) => ({ body: { kind: 'json', value: asObject(i.body), splice: s } as BodySpec, what: `${i.model.name} ${i.what} + ${s.kind}` })),
+        .map(([i, s]) => ({ body: { kind: 'json', value: asObject(i.body), splice: s } satisfies BodySpec, what: `${i.model.name} ${i.what} + ${s.kind}` })),
       weight: 40,
     },
     {
       // The parser alone must refuse these: a valid body cut short, or with a prototype key.
       arbitrary: fc
         .tuple(valid, fc.double({ min: 0, max: 0.999, noNaN: true }))
-        .map(([v, keep]) => ({ body: { kind: 'truncated', value: v.body, keep } as BodySpec, what: `${v.model.name} truncated` })),
+        .map(([v, keep]) => ({ body: { kind: 'truncated', value: v.body, keep } satisfies BodySpec, what: `${v.model.name} truncated` })),
       weight: 20,
     },
     {
       arbitrary: fc.tuple(valid, fc.constantFrom('"__proto__":{}', '"__proto__":{"x":1}', '"constructor":{"prototype":{}}')).map(([v, text]) => ({
-        body: { kind: 'json', value: v.body, splice: { kind: 'proto', text } } as BodySpec,
+        body: { kind: 'json', value: v.body, splice: { kind: 'proto', text } } satisfies BodySpec,
         what: `${v.model.name} valid + ${text}`,
       })),
       weight: 15,
     },
-    { arbitrary: fc.uint8Array({ maxLength: 300 }).map((b) => ({ body: { kind: 'bytes', bytes: [...b] } as BodySpec, what: 'random bytes' })), weight: 10 },
-    { arbitrary: fc.constant({ body: { kind: 'none' } as BodySpec, what: 'no body' }), weight: 5 },
+    {
+      arbitrary: fc.uint8Array({ maxLength: 300 }).map((b) => ({ body: { kind: 'bytes', bytes: [...b] } satisfies BodySpec, what: 'random bytes' })),
+      weight: 10,
+    },
+    { arbitrary: fc.constant({ body: { kind: 'none' } satisfies BodySpec, what: 'no body' }), weight: 5 },
     {
       arbitrary: fc.tuple(invalid, fc.constantFrom('limit-1', 'limit', 'limit+1', '2x limit')).map(([i, size]) => ({
-        body: { kind: 'sized', around: asObject(i.body), size } as BodySpec,
+        body: { kind: 'sized', around: asObject(i.body), size } satisfies BodySpec,
         what: `${i.model.name} ${i.what} padded to ${size}`,
       })),
       weight: 2,

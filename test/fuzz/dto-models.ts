@@ -1,4 +1,3 @@
-import fc from 'fast-check';
 import { EVENT_TYPES } from '../../src/merchants/merchant.views';
 import { MAX_PAGE_SIZE } from '../../src/merchants/keyset-page';
 import { AUTH_NOTIFY_TYPES, type AuthNotifyType } from '../../src/notifications/auth-notify.dto';

@@ -82,8 +82,8 @@ describe(`HTTP fuzz on ${testEngine()}: ${REQUESTS} malformed requests, seed ${S
         id: merchant.id,
         clientId: merchant.clientId,
         referenceMerchantId: merchant.referenceMerchantId,
-        subMerchantId: merchant.subMerchants[0]!.id,
-        subAccountId: merchant.subMerchants[0]!.merchantAccountId,
+        subMerchantId: merchant.subMerchants[0].id,
+        subAccountId: merchant.subMerchants[0].merchantAccountId,
       },
       activeToken: notifications.accessToken,
       alipayPlusClientId: TEST_CLIENT_ID,
@@ -100,7 +100,7 @@ describe(`HTTP fuzz on ${testEngine()}: ${REQUESTS} malformed requests, seed ${S
     await Promise.all(
       Array.from({ length: CONCURRENCY }, async () => {
         while (next < chosen.length && Date.now() - started < TIME_LIMIT_MS) {
-          const { plan, i } = chosen[next++]!;
+          const { plan, i } = chosen[next++];
           outcomes.push(await send(client, plan, i, sut.config.http.bodyLimitBytes, merchant));
         }
       }),
@@ -110,7 +110,7 @@ describe(`HTTP fuzz on ${testEngine()}: ${REQUESTS} malformed requests, seed ${S
     outcomes = outcomes.sort((a, b) => a.i - b.i);
 
     after = await settledSnapshot(db, { except: ATTEMPT_RECORDS });
-    auditedStatuses = ((await db.query('SELECT DISTINCT status FROM audit_events')) as Array<{ status: number }>).map((r) => Number(r.status));
+    auditedStatuses = (await db.query<Array<{ status: number }>>('SELECT DISTINCT status FROM audit_events')).map((r) => Number(r.status));
     live = (await fetch(`${sut.baseUrl}/health/live`)).status;
     ready = (await fetch(`${sut.baseUrl}/health/ready`)).status;
     printSummary(outcomes, ctx.routes, { seed: SEED, requests: REQUESTS, concurrency: CONCURRENCY, elapsedMs }, violations);

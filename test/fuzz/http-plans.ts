@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { junkBody, refusedBody, splice } from './bodies';
 import { validBody, type Overrides } from './dto-model';
 import { invalidBody } from './dto-mutations';
-import type { AuthFault, BodySpec, FuzzContext, Plan, SignSpec, Splice } from './plan';
+import type { AuthFault, BodySpec, FuzzContext, Plan, SignSpec } from './plan';
 import { raw } from './raw-requests';
 import type { Route } from './routes';
 import {
@@ -62,8 +62,8 @@ function signedBadBody(ctx: FuzzContext): fc.Arbitrary<Plan> {
       .record({
         body: refusedBody(route.bodyModels!, overridesFor(route, ctx)),
         time: goodTime,
-        format: fc.constantFrom('standard', 'standard', 'lowercase-escapes', 'unencoded', 'spaces', 'no-key-version') as fc.Arbitrary<SignSpec['format']>,
-        headerCase: fc.constantFrom('Title', 'lower', 'UPPER') as fc.Arbitrary<SignSpec['headerCase']>,
+        format: fc.constantFrom<SignSpec['format']>('standard', 'standard', 'lowercase-escapes', 'unencoded', 'spaces', 'no-key-version'),
+        headerCase: fc.constantFrom<SignSpec['headerCase']>('Title', 'lower', 'UPPER'),
         query: fc.oneof({ arbitrary: fc.constant(''), weight: 8 }, { arbitrary: junkQuery.filter((q) => q.length < 2000), weight: 1 }),
         contentType: fc.oneof({ arbitrary: jsonContentType, weight: 8 }, { arbitrary: contentType, weight: 2 }),
         headers: extraHeaders.map((hs) => hs.filter(([name]) => !['client-id', 'request-time', 'signature'].includes(name.toLowerCase()))),
@@ -206,7 +206,7 @@ function admin(ctx: FuzzContext): fc.Arbitrary<Plan> {
               { arbitrary: invalidBody(model).map((i) => ({ refused: true as const, i, splice: undefined })), weight: 12 },
               // Unknown members make any admin body invalid: a nested, huge or prototype-keyed one too.
               {
-                arbitrary: fc.tuple(invalidBody(model), splice).map(([i, sp]) => ({ refused: true as const, i, splice: sp as Splice | undefined })),
+                arbitrary: fc.tuple(invalidBody(model), splice).map(([i, sp]) => ({ refused: true as const, i, splice: sp })),
                 weight: 3,
               },
               { arbitrary: junkBody.map((b) => ({ refused: false as const, b })), weight: 3 },

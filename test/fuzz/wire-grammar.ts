@@ -234,7 +234,7 @@ export const extraHeaders = fc
       maxLength: 4,
     },
   )
-  .map((hs) => hs.map(([name, value]): [string, string | string[]] => [name, name === 'host' && Array.isArray(value) ? value[0]! : value]))
+  .map((hs) => hs.map(([name, value]): [string, string | string[]] => [name, name === 'host' && Array.isArray(value) ? value[0] : value]))
   .map((hs) => hs.filter(([name], i) => name !== 'host' || hs.findIndex(([n]) => n === 'host') === i));
 
 export const clientIdHeader = (ctx: FuzzContext): fc.Arbitrary<string | string[] | null> =>
@@ -299,7 +299,7 @@ export function fillTemplate(template: string, ids: Record<string, string>): str
 }
 
 export function paramsOf(template: string): string[] {
-  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]!);
+  return [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
 }
 
 /** Paths made from the route's own: traversal, encoded bytes, case, slashes, length. */

@@ -83,7 +83,7 @@ describe.each<SdkName>(['python', 'php'])('the official Antom %s SDK', (sdk) => 
       const answer = await runSdk(sdk, { ...job(m), calls: list.map(({ api, accessToken }) => ({ api, accessToken })) });
       answer.calls.forEach((result, i) =>
         transcript.push(
-          `[interop] ${sdk} ${label} ${list[i]!.what}: ${summarize(
+          `[interop] ${sdk} ${label} ${list[i].what}: ${summarize(
             result,
             list.map((c) => c.accessToken),
           )}`,
@@ -174,17 +174,17 @@ describe.each<SdkName>(['python', 'php'])('the official Antom %s SDK', (sdk) => 
       });
       const [checked, underGatewayId, tampered] = answer.notifications;
       expect(checked).toMatchObject({ valid: true });
-      expect(underGatewayId!.valid).toBe(false);
-      expect(tampered!.valid).toBe(false);
+      expect(underGatewayId.valid).toBe(false);
+      expect(tampered.valid).toBe(false);
       expect(callback.headers['client-id']).toBe(m.clientId);
-      expect(checked!.notify).toMatchObject({
+      expect(checked.notify).toMatchObject({
         notifyType: 'TOKEN_CANCELED',
         authorizationNotifyType: 'TOKEN_CANCELED',
         accessToken: n.accessToken,
         authClientId: n.tokenCreated.authClientId,
       });
       transcript.push(
-        `[interop] ${sdk} callback checked under ${m.clientId}: valid=${checked!.valid}; under the gateway's client id: valid=${underGatewayId!.valid}; tampered: valid=${tampered!.valid}`,
+        `[interop] ${sdk} callback checked under ${m.clientId}: valid=${checked.valid}; under the gateway's client id: valid=${underGatewayId.valid}; tampered: valid=${tampered.valid}`,
       );
     });
   });

@@ -42,7 +42,7 @@ describeWithSdk('python', "the README's merchant quick start, in the official Py
     if (at < 0) throw new Error(`README.md has no "${MARKER}" before the quick start's code`);
     const block = /```python\n([\s\S]*?)```/.exec(readme.slice(at));
     if (!block) throw new Error('no ```python block after the quick start marker');
-    let code = block[1]!;
+    let code = block[1];
     for (const [name, value] of Object.entries(settings)) {
       const line = new RegExp(`^${name} = "[^"\\n]*"`, 'm');
       if (!line.test(code)) throw new Error(`the quick start sets no ${name} = "..."`);
@@ -75,7 +75,7 @@ describeWithSdk('python', "the README's merchant quick start, in the official Py
 
     // The TOKEN_CANCELED callback, handed to the quick start's receiver function as a web framework would.
     await waitFor(() => receiver.received.length > 0, 'the TOKEN_CANCELED callback');
-    const callback = receiver.received[0]!;
+    const callback = receiver.received[0];
     const handle = [
       `HEADERS = ${JSON.stringify({ 'request-time': callback.headers['request-time'], signature: callback.headers.signature })}`,
       `print(on_notification(${JSON.stringify(callback.path)}, HEADERS, ${JSON.stringify(callback.raw)}))`,

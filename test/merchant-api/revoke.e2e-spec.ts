@@ -86,8 +86,8 @@ describe(`merchant revoke on ${testEngine()}`, () => {
 
     const calls = sim.simulator.receivedFor(n.accessToken);
     expect(calls).toHaveLength(1);
-    expect(calls[0]!.signatureValid).toBe(true);
-    expect(JSON.parse(calls[0]!.rawBody)).toEqual({
+    expect(calls[0].signatureValid).toBe(true);
+    expect(JSON.parse(calls[0].rawBody)).toEqual({
       pspId: n.tokenCreated.pspId,
       acquirerId: TEST_ACQUIRER_ID,
       accessToken: n.accessToken,

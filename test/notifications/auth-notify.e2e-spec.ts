@@ -119,7 +119,7 @@ describe(`authNotify on ${testEngine()}`, () => {
     expect(answers.map((a) => a.json.result.resultStatus)).toEqual(Array(20).fill('S'));
     const rows = await db.manager.find(AuthorizationEntity, { where: { accessTokenHash: vault.lookupHash('access-token', n.accessToken) } });
     expect(rows).toHaveLength(1);
-    expect(await eventsFor(rows[0]!.id)).toHaveLength(1);
+    expect(await eventsFor(rows[0].id)).toHaveLength(1);
     const stored = await db.manager.findOneOrFail(NotificationEntity, { where: { subjectHash: vault.lookupHash('access-token', n.accessToken) } });
     expect(stored.duplicateCount).toBe(19);
   });

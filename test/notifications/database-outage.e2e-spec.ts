@@ -30,7 +30,7 @@ describe(`authNotify while the database is away on ${testEngine()}`, () => {
     await outage.stop();
     try {
       for (let i = 0; i < 5; i++) issued.push(await sim.simulator.issueAuthorization({ referenceMerchantId: '2188OUTAGE00001' }));
-      await sim.simulator.cancelFromWallet(issued[0]!.accessToken);
+      await sim.simulator.cancelFromWallet(issued[0].accessToken);
       const attempts = sim.simulator.notificationAttempts();
       expect(attempts.length).toBe(11);
       expect(attempts.every((a) => !a.acknowledged)).toBe(true);
@@ -50,7 +50,7 @@ describe(`authNotify while the database is away on ${testEngine()}`, () => {
       expect(row.status).toBe(i === 0 ? 'CANCELED' : 'ACTIVE');
       expect(await em.count(AuthCodeEntity, { where: { authCodeHash: vault.lookupHash('auth-code', auth.authCode) } })).toBe(1);
     }
-    const first = await em.findOneOrFail(AuthorizationEntity, { where: { accessTokenHash: vault.lookupHash('access-token', issued[0]!.accessToken) } });
+    const first = await em.findOneOrFail(AuthorizationEntity, { where: { accessTokenHash: vault.lookupHash('access-token', issued[0].accessToken) } });
     expect(await em.count(EventEntity, { where: { authorizationId: first.id, eventType: 'TOKEN_CANCELED' } })).toBe(1);
   });
 });

@@ -171,13 +171,13 @@ describe(`security: throttled log-ins, named operators and the audit trail, on $
     const ops = await json(await admin(a, ip, TEST_ADMIN_TOKEN, 'POST', '/admin/v1/operators', { name: 'olga', role: 'admin' }));
     const login = await logIn(a, ip, ops.token);
     expect(login.status).toBe(303);
-    const cookie = login.headers.get('set-cookie')!.split(';')[0]!;
+    const cookie = login.headers.get('set-cookie')!.split(';')[0];
 
     const page = await fetch(`${b.baseUrl}/console/merchants`, { headers: { cookie }, redirect: 'manual' });
     expect(page.status).toBe(200);
     const html = await page.text();
     expect(html).toContain('Signed in as <strong>olga</strong> (admin)');
-    const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(html)![1]!;
+    const csrf = /<meta name="csrf-token" content="([^"]+)">/.exec(html)![1];
     const viaSession = await fetch(`${b.baseUrl}/admin/v1/operators/me`, { headers: { cookie, 'x-csrf-token': csrf } });
     expect(await json(viaSession)).toMatchObject({ name: 'olga' });
 

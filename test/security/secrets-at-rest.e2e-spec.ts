@@ -42,13 +42,13 @@ describe('security: secrets stay out of stored answers, and the database files a
     const n = await h.walletCancel(merchant.referenceMerchantId);
     await h.dispatcher.runOnce();
 
-    expect(echo.received[0]!.raw).toContain(n.accessToken);
+    expect(echo.received[0].raw).toContain(n.accessToken);
     const [delivery] = await h.deliveries(endpoint.id);
-    const [attempt] = await h.attempts(delivery!.id);
-    expect(attempt!.responseBody).toContain(mask(n.accessToken));
-    expect(attempt!.responseBody).not.toContain(n.accessToken);
+    const [attempt] = await h.attempts(delivery.id);
+    expect(attempt.responseBody).toContain(mask(n.accessToken));
+    expect(attempt.responseBody).not.toContain(n.accessToken);
 
-    const detail = await adminClient(sut.baseUrl).get(`/admin/v1/deliveries/${delivery!.id}`);
+    const detail = await adminClient(sut.baseUrl).get(`/admin/v1/deliveries/${delivery.id}`);
     expect(detail.status).toBe(200);
     expect(detail.raw).toContain(mask(n.accessToken));
     expect(detail.raw).not.toContain(n.accessToken);

@@ -107,7 +107,7 @@ export function postSignedRaw(
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => {
-        const headers = new Headers(Object.entries(res.headers).map(([k, v]) => [k, String(v)]) as Array<[string, string]>);
+        const headers = new Headers(Object.entries(res.headers).map(([k, v]): [string, string] => [k, String(v)]));
         void readSignedAnswer(new Response(Buffer.concat(chunks), { status: res.statusCode ?? 0, headers }), path, acqpTestPublicKey).then(resolve, reject);
       });
     });

@@ -148,10 +148,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     path: '/admin/v1/deliveries',
     summary: 'callback deliveries, newest first',
     flags: Object.fromEntries(
-      ['status', 'endpoint-id', 'merchant-id', 'since', 'until', 'limit', 'cursor'].map((f) => [
-        f,
-        { kind: f === 'limit' ? 'number' : 'string', to: 'query' } as Flag,
-      ]),
+      ['status', 'endpoint-id', 'merchant-id', 'since', 'until', 'limit', 'cursor'].map((f) => [f, { kind: f === 'limit' ? 'number' : 'string', to: 'query' }]),
     ),
   },
   'deliveries:redeliver': { method: 'POST', path: '/admin/v1/deliveries/:id/redeliver', summary: 'send one delivery again now', flags: { id } },
@@ -174,9 +171,7 @@ export const COMMANDS: Readonly<Record<string, Command>> = {
     method: 'GET',
     path: '/admin/v1/audit',
     summary: 'the audit trail of operator writes, newest first',
-    flags: Object.fromEntries(
-      ['actor', 'since', 'until', 'limit', 'cursor'].map((f) => [f, { kind: f === 'limit' ? 'number' : 'string', to: 'query' } as Flag]),
-    ),
+    flags: Object.fromEntries(['actor', 'since', 'until', 'limit', 'cursor'].map((f) => [f, { kind: f === 'limit' ? 'number' : 'string', to: 'query' }])),
   },
   'gateway:public-key': {
     method: 'GET',

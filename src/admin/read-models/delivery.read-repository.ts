@@ -18,6 +18,17 @@ export interface DeliveryFilter {
  * module owns their entities and every write; reading raw keeps this module
  * from registering a second entity for the same table.
  */
+/** A delivery_attempts row as both drivers return it: numbers may arrive as strings, dates as strings or Dates. */
+interface AttemptRow {
+  delivery_id: string;
+  attempt_no: number | string;
+  started_at: Date | string;
+  duration_ms: number | string;
+  http_status: number | string | null;
+  outcome: string;
+  error_class: string | null;
+}
+
 @Injectable()
 export class DeliveryReadRepository {
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
@@ -48,7 +59,7 @@ export class DeliveryReadRepository {
       .where('a.delivery_id IN (:...deliveryIds)', { deliveryIds })
       .orderBy('a.delivery_id', 'ASC')
       .addOrderBy('a.attempt_no', 'ASC')
-      .getRawMany();
+      .getRawMany<AttemptRow>();
     return rows.map((r) => ({
       deliveryId: r.delivery_id,
       attemptNo: Number(r.attempt_no),

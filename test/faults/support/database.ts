@@ -30,7 +30,7 @@ export async function openFaultDatabase(db: TestDatabase): Promise<FaultDatabase
   const options = config.database.kind === 'mysql' ? { ...config.database, poolSize: 4 } : config.database;
   const source = await new DataSource(dataSourceOptions(options)).initialize();
   const vault = new TokenVault(config);
-  const query = <T>(sql: string, params: unknown[] = []) => source.query(sql, params) as Promise<T[]>;
+  const query = <T>(sql: string, params: unknown[] = []) => source.query<T[]>(sql, params);
   const count = async (sql: string, params: unknown[] = []) => {
     const [row] = await query<Record<string, unknown>>(sql, params);
     return Number(Object.values(row ?? {})[0] ?? 0);

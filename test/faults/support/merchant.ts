@@ -103,7 +103,7 @@ export async function inParallel<T, R>(items: readonly T[], width: number, task:
   const lanes = Array.from({ length: Math.min(width, items.length) }, async () => {
     while (next < items.length) {
       const i = next++;
-      results[i] = await task(items[i]!, i);
+      results[i] = await task(items[i], i);
     }
   });
   await Promise.all(lanes);

@@ -59,7 +59,7 @@ export async function startFaultReceiver(initial: Responder = acknowledge): Prom
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
       const raw = Buffer.concat(chunks).toString('utf8');
-      let notifyId = '';
+      let notifyId: string;
       try {
         notifyId = String(JSON.parse(raw).notifyId ?? '');
       } catch {
@@ -69,7 +69,7 @@ export async function startFaultReceiver(initial: Responder = acknowledge): Prom
       const key = `${notifyId} ${path}`;
       const n = (perPair.get(key) ?? 0) + 1;
       perPair.set(key, n);
-      const header = (name: string) => (typeof req.headers[name] === 'string' ? (req.headers[name] as string) : undefined);
+      const header = (name: string) => (typeof req.headers[name] === 'string' ? req.headers[name] : undefined);
       const verifiesWith = (key: string) => webhookToolCheckSignature(path, 'POST', header('client-id'), header('request-time'), header('signature'), raw, key);
       const signedBy = (Object.keys(GATEWAY_TEST_KEYS) as GatewayKeyName[]).find((name) => verifiesWith(GATEWAY_TEST_KEYS[name])) ?? null;
       const arrival: Arrival = {
