@@ -138,7 +138,7 @@ async function captureSql(db: DatabaseConfig, now: Date): Promise<Captured> {
   };
   const ds = new DataSource({ ...dataSourceOptions(db), logging: ['query'], logger });
   await ds.initialize();
-  const repo = new DeliveryRepository();
+  const repo = new DeliveryRepository(ds);
   const qr = ds.createQueryRunner();
   try {
     await qr.startTransaction(db.kind === 'mysql' ? 'READ COMMITTED' : undefined);

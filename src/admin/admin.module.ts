@@ -10,7 +10,7 @@ import { AdminAuditInterceptor } from './http/admin-audit.interceptor';
 import { AdminGate } from './http/admin-gate';
 import { MerchantsController } from './merchants/merchants.controller';
 import { AuditController, OperatorsController } from './operators/operators.controller';
-import { DeliveryReadRepository } from './read-models/delivery.read-repository';
+import { DeliveryReadRepository } from './read-models/delivery-read.repository';
 import { TokenTimelineRepository } from './read-models/token-timeline.repository';
 import { SubMerchantsController } from './sub-merchants/sub-merchants.controller';
 import { TokenLookupService } from './tokens/token-lookup.service';

@@ -1,14 +1,39 @@
 import { Injectable } from '@nestjs/common';
-import { In, type EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, type EntityManager } from 'typeorm';
 import { insertIfAbsent } from '../database/insert-if-absent';
-import { findRowBy, insertRow, SqlExpression, updateRowById, type ColumnExpressions } from '../database/raw-rows';
+import { findRowBy, findRowWhere, insertRow, SqlExpression, updateRowById, type ColumnExpressions } from '../database/raw-rows';
 import { AuthCodeEntity } from './auth-code.entity';
 import { AuthorizationEntity } from './authorization.entity';
+import type { MerchantEntity } from '../merchants/merchant.entity';
+import { SqlDialect } from '../database/sql-dialect';
 
 /** Data access for authorizations and auth codes. No rules here: the state machine decides. */
 @Injectable()
 export class AuthorizationRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
   /** The row for a token, locked for the rest of the transaction on MySQL (SQLite serialises writers). */
+  /**
+   * The token `accessTokenHash` names, if `merchant` owns it: created under
+   * its id, or (before the merchant was onboarded) under its
+   * referenceMerchantId. Another merchant's token is as unknown as a made-up
+   * one. `forUpdate` (in a transaction): locked until commit on MySQL.
+   */
+  findOwned(
+    merchant: Pick<MerchantEntity, 'id' | 'referenceMerchantId'>,
+    accessTokenHash: string,
+    options: { em?: EntityManager; forUpdate?: boolean } = {},
+  ): Promise<AuthorizationEntity | null> {
+    return findRowWhere(
+      options.em ?? this.dataSource.manager,
+      AuthorizationEntity,
+      'access_token_hash = ? AND (merchant_id = ? OR (merchant_id IS NULL AND reference_merchant_id = ?))',
+      [accessTokenHash, merchant.id, merchant.referenceMerchantId],
+      options,
+    );
+  }
+
   findByTokenHashForUpdate(em: EntityManager, accessTokenHash: string): Promise<AuthorizationEntity | null> {
     return findRowBy(em, AuthorizationEntity, 'access_token_hash', accessTokenHash, { forUpdate: true });
   }
@@ -25,36 +50,12 @@ export class AuthorizationRepository {
 
   findByIdForUpdate(em: EntityManager, id: string): Promise<AuthorizationEntity | null> {
     const qb = em.createQueryBuilder(AuthorizationEntity, 'a').where('a.id = :id', { id });
-    if (em.connection.options.type === 'mysql') qb.setLock('pessimistic_write');
-    return qb.getOne();
-  }
-
-  findByTokenHash(em: EntityManager, accessTokenHash: string): Promise<AuthorizationEntity | null> {
-    return em.findOne(AuthorizationEntity, { where: { accessTokenHash } });
+    return SqlDialect.of(em).lockForUpdate(qb).getOne();
   }
 
   /** Inserts the auth code unless one with its hash exists (uq_auth_codes_hash); true when this call inserted it. */
   insertAuthCodeIfAbsent(em: EntityManager, code: AuthCodeEntity): Promise<boolean> {
-    return insertIfAbsent(
-      em,
-      'auth_codes',
-      {
-        id: code.id,
-        auth_code_hash: code.authCodeHash,
-        auth_code_enc: code.authCodeEnc,
-        enc_key_id: code.encKeyId,
-        auth_state: code.authState,
-        merchant_id: code.merchantId,
-        reference_merchant_id: code.referenceMerchantId,
-        reference_agreement_id: code.referenceAgreementId,
-        customer_id: code.customerId,
-        auth_client_id: code.authClientId,
-        acquirer_id: code.acquirerId,
-        psp_id: code.pspId,
-        created_at: code.createdAt,
-      },
-      'auth_code_hash',
-    );
+    return insertIfAbsent(em, AuthCodeEntity, code, 'authCodeHash');
   }
 
   findById(em: EntityManager, id: string): Promise<AuthorizationEntity | null> {

@@ -6,24 +6,25 @@ import { CancelTokenJobRepository } from './cancel-token-job.repository';
 import { CancelTokenMetrics } from './cancel-token.metrics';
 import { CancelTokenWorker } from './cancel-token.worker';
 import { MerchantRequestLog } from './merchant-request.log';
-import { RevokeSettlement } from './revoke-settlement';
+import { MerchantRequestRepository } from './merchant-request.repository';
+import { MerchantsModule } from '../merchants/merchants.module';
 import { RevokeService } from './revoke.service';
 import { TokenStatusService } from './token-status.service';
 import { TokenTransitions } from './token-transitions';
 
 @Module({
-  imports: [AlipayPlusModule, CallbacksModule],
+  imports: [AlipayPlusModule, CallbacksModule, MerchantsModule],
   providers: [
     AuthorizationRepository,
-    RevokeSettlement,
     CancelTokenJobRepository,
     CancelTokenMetrics,
     CancelTokenWorker,
     MerchantRequestLog,
+    MerchantRequestRepository,
     RevokeService,
     TokenStatusService,
     TokenTransitions,
   ],
-  exports: [AuthorizationRepository, RevokeSettlement, RevokeService, TokenStatusService, TokenTransitions, CancelTokenWorker],
+  exports: [AuthorizationRepository, RevokeService, TokenStatusService, TokenTransitions, CancelTokenWorker],
 })
 export class AuthorizationsModule {}

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { In, LessThanOrEqual, type EntityManager } from 'typeorm';
 import { CancelTokenAttemptEntity, CancelTokenJobEntity, type CancelTokenJobStatus } from './cancel-token-job.entity';
+import { SqlDialect } from '../database/sql-dialect';
 
 export interface ClaimedJob {
   readonly job: CancelTokenJobEntity;
@@ -47,6 +48,16 @@ export class CancelTokenJobRepository {
     return job;
   }
 
+  /** Ends a merchant revoke's cancelToken retries when a TOKEN_CANCELED notification settles it first. */
+  async settleByNotification(em: EntityManager, authorizationId: string, now: Date): Promise<void> {
+    await em.update(
+      CancelTokenJobEntity,
+      { authorizationId, status: In(['PENDING', 'LEASED']) },
+      // Bumping the lease version fences out an attempt in flight: its completion will not apply.
+      { status: 'SETTLED', settledAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null, leaseVersion: () => 'lease_version + 1' },
+    );
+  }
+
   /**
    * Claims up to `limit` due jobs for `owner`: on MySQL with FOR UPDATE SKIP
    * LOCKED so instances never claim the same job; SQLite has one writer.
@@ -58,8 +69,7 @@ export class CancelTokenJobRepository {
       .andWhere('j.next_attempt_at <= :now', { now })
       .orderBy('j.next_attempt_at', 'ASC')
       .limit(limit);
-    if (em.connection.options.type === 'mysql') qb.setLock('pessimistic_write').setOnLocked('skip_locked');
-    const due = await qb.getMany();
+    const due = await SqlDialect.of(em).lockForUpdate(qb, { skipLocked: true }).getMany();
     if (due.length === 0) return [];
     const leaseExpiresAt = new Date(now.getTime() + leaseMs);
     await em.update(

@@ -4,8 +4,7 @@ import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApp
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { CancelTokenClient } from '../alipayplus/cancel-token.client';
-import { CONFIGURATION_FAILURE_CODES, type CancelTokenOutcome } from '../alipayplus/cancel-token.transformers';
-import { EventOutbox } from '../callbacks/event-outbox';
+import type { CancelTokenOutcome } from '../alipayplus/cancel-token.transformers';
 import { Clock } from '../common/clock';
 import { RequestContext } from '../common/request-context';
 import { TokenVault } from '../common/crypto/token-vault';
@@ -16,8 +15,8 @@ import { UnitOfWork } from '../database/unit-of-work';
 import { AuthorizationRepository } from './authorization.repository';
 import type { CancelTokenJobEntity } from './cancel-token-job.entity';
 import { CancelTokenJobRepository, type ClaimedJob } from './cancel-token-job.repository';
+import { decideCancelAttempt } from './cancel-attempt.policy';
 import { CancelTokenMetrics } from './cancel-token.metrics';
-import { cancelTokenRetryDelay } from './retry-backoff';
 import { TokenTransitions } from './token-transitions';
 
 /** A lease longer than one attempt (5 s timeout) with room to record it. */
@@ -50,7 +49,6 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     private readonly jobs: CancelTokenJobRepository,
     private readonly authorizations: AuthorizationRepository,
     private readonly transitions: TokenTransitions,
-    private readonly outbox: EventOutbox,
     private readonly client: CancelTokenClient,
     private readonly vault: TokenVault,
     private readonly clock: Clock,
@@ -156,47 +154,32 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
 
   private async complete(claim: ClaimedJob, outcome: CancelTokenOutcome, startedAt: Date, durationMs: number): Promise<void> {
     const job = claim.job;
-    let queuedDeliveries = false;
+    const decision = decideCancelAttempt(outcome, job.attemptCount + 1, { retryBaseMs: this.config.cancelToken.retryBaseMs, random: Math.random });
     await this.uow.run(async (em) => {
       const now = this.clock.now();
-      // Authorization first, then the job: the same order as a TOKEN_CANCELED notification
-      // settling this job, so the two never deadlock on MySQL.
-      const row = settles(outcome) ? await this.authorizations.findByIdForUpdate(em, job.authorizationId) : null;
-      // The breaker refused it: nothing was sent, so no attempt is recorded and the backoff does not grow.
-      const refusedByBreaker = outcome.kind === 'UNKNOWN' && outcome.reason === 'CIRCUIT_OPEN';
-      if (!refusedByBreaker)
+      const row = decision.locksToken ? await this.authorizations.findByIdForUpdate(em, job.authorizationId) : null;
+      if (decision.recordAttempt)
         await this.jobs.recordAttempt(em, {
           jobId: job.id,
           attemptNo: job.attemptCount + 1,
           startedAt,
           durationMs: Math.round(durationMs),
-          resultStatus: outcome.kind === 'CANCELED' ? 'S' : outcome.kind === 'FAILED' ? 'F' : 'U',
+          resultStatus: decision.resultStatus,
           resultCode: outcome.resultCode,
-          errorClass: outcome.kind === 'UNKNOWN' ? outcome.reason : null,
+          errorClass: decision.errorClass,
         });
-      const settledOk = outcome.kind === 'CANCELED' || (outcome.kind === 'FAILED' && outcome.alreadyGone);
-      // An F that blames our own setup (keys, client id) says nothing about the token: keep retrying
-      // while the operator fixes it, rather than failing the merchant's revoke for good.
-      const refused = outcome.kind === 'FAILED' && !outcome.alreadyGone && !CONFIGURATION_FAILURE_CODES.has(outcome.resultCode);
-      const status = settledOk ? 'SUCCEEDED' : refused ? 'FAILED' : 'PENDING';
-      const delay = refusedByBreaker
-        ? this.config.cancelToken.retryBaseMs
-        : cancelTokenRetryDelay(job.attemptCount + 1, Math.random, this.config.cancelToken.retryBaseMs);
-      const nextAttemptAt = status === 'PENDING' ? new Date(now.getTime() + delay) : undefined;
-      const resultStatus = outcome.kind === 'CANCELED' ? 'S' : outcome.kind === 'FAILED' ? 'F' : 'U';
+      const nextAttemptAt = decision.retryDelayMs === null ? undefined : new Date(now.getTime() + decision.retryDelayMs);
       const stillOurs = await this.jobs.complete(
         em,
         claim,
-        { status, nextAttemptAt, resultStatus, resultCode: outcome.resultCode, countAttempt: !refusedByBreaker },
+        { status: decision.status, nextAttemptAt, resultStatus: decision.resultStatus, resultCode: outcome.resultCode, countAttempt: decision.recordAttempt },
         now,
       );
       // Fenced out: a TOKEN_CANCELED notification settled the job meanwhile, or our lease expired.
-      if (!stillOurs || status === 'PENDING') return;
-      const t = await this.transitions.apply(em, row!, { type: settledOk ? 'REVOKE_SUCCEEDED' : 'REVOKE_FAILED' }, now);
-      queuedDeliveries = t.queuedDeliveries;
+      if (!stillOurs || decision.tokenEvent === null) return;
+      await this.transitions.apply(em, row!, { type: decision.tokenEvent }, now);
     });
-    if (queuedDeliveries) this.outbox.notifyCommitted();
-    if (outcome.kind === 'FAILED' && CONFIGURATION_FAILURE_CODES.has(outcome.resultCode)) {
+    if (decision.configurationFailure) {
       this.logger.error({
         msg: 'Alipay+ refused our cancelToken as misconfigured; check keys and client id. Retrying.',
         jobId: job.id,
@@ -222,9 +205,4 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
   current(jobId: string): Promise<CancelTokenJobEntity | null> {
     return this.jobs.findById(this.dataSource.manager, jobId);
   }
-}
-
-/** Whether an outcome can end the job (and so change the token): S, or any F. */
-function settles(outcome: CancelTokenOutcome): boolean {
-  return outcome.kind !== 'UNKNOWN';
 }

@@ -1,19 +1,17 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { MerchantRequestEntity } from './merchant-request.entity';
+import { MerchantRequestRepository } from './merchant-request.repository';
 
 /** Every merchant API call that reached a token, for the support timeline. Best effort: never fails the call. */
 @Injectable()
 export class MerchantRequestLog {
   private readonly logger = new Logger(MerchantRequestLog.name);
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(private readonly repository: MerchantRequestRepository) {}
 
   async record(merchantId: string, authorizationId: string | null, api: string, resultStatus: string, resultCode: string, at: Date): Promise<void> {
     try {
-      await this.dataSource.manager.insert(MerchantRequestEntity, {
+      await this.repository.insert({
         id: randomUUID(),
         merchantId,
         authorizationId,

@@ -7,8 +7,7 @@ import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { UnitOfWork } from '../database/unit-of-work';
 import type { MerchantEntity } from '../merchants/merchant.entity';
-import { SubMerchantEntity } from '../merchants/sub-merchant.entity';
-import type { AuthorizationEntity } from './authorization.entity';
+import { SubMerchantRepository } from '../merchants/sub-merchant.repository';
 import { AuthorizationRepository } from './authorization.repository';
 import { CancelTokenJobRepository } from './cancel-token-job.repository';
 import { CancelTokenWorker } from './cancel-token.worker';
@@ -38,6 +37,7 @@ export class RevokeService {
     private readonly uow: UnitOfWork,
     private readonly authorizations: AuthorizationRepository,
     private readonly jobs: CancelTokenJobRepository,
+    private readonly subMerchants: SubMerchantRepository,
     private readonly transitions: TokenTransitions,
     private readonly worker: CancelTokenWorker,
     private readonly requests: MerchantRequestLog,
@@ -50,8 +50,8 @@ export class RevokeService {
     let authorizationId: string | null = null;
     try {
       const opened = await this.uow.run(async (em) => {
-        const row = await this.authorizations.findByTokenHashForUpdate(em, hash);
-        if (!row || !ownedBy(row, cmd.merchant)) {
+        const row = await this.authorizations.findOwned(cmd.merchant, hash, { em, forUpdate: true });
+        if (!row) {
           // Another merchant's token answers exactly like an unknown one: no existence leak.
           throw new DomainError(ErrorCode.INVALID_ACCESS_TOKEN, 'the access token is invalid');
         }
@@ -92,7 +92,7 @@ export class RevokeService {
 
   private async checkSubMerchant(em: EntityManager, cmd: RevokeCommand): Promise<void> {
     if (!cmd.merchantAccountId) return;
-    const sub = await em.findOne(SubMerchantEntity, { where: { merchantId: cmd.merchant.id, merchantAccountId: cmd.merchantAccountId } });
+    const sub = await this.subMerchants.findByAccountId(em, cmd.merchant.id, cmd.merchantAccountId);
     if (!sub) throw new DomainError(ErrorCode.PARAM_ILLEGAL, 'merchantAccountId is not a sub-merchant of this merchant');
     if (sub.status !== 'ACTIVE') throw new DomainError(ErrorCode.ACCESS_DENIED, 'the sub-merchant is disabled');
   }
@@ -108,9 +108,4 @@ export class RevokeService {
     );
     return result;
   }
-}
-
-/** A token belongs to the merchant whose referenceMerchantId it was created under. */
-export function ownedBy(row: AuthorizationEntity, merchant: MerchantEntity): boolean {
-  return row.merchantId === merchant.id || (row.merchantId === null && row.referenceMerchantId === merchant.referenceMerchantId);
 }

@@ -1,13 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
+import { DeliveryRepository } from '../callbacks/delivery.repository';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { TokenVault } from '../common/crypto/token-vault';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { AuthorizationRepository } from './authorization.repository';
 import type { AuthorizationEntity } from './authorization.entity';
-import { ownedBy } from './revoke.service';
 import { tokenStatusType, type TokenStatus, type TokenStatusType } from './token-state';
 
 export interface TokenStatusView {
@@ -40,13 +38,13 @@ export interface TokenQueryView {
 @Injectable()
 export class TokenStatusService {
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
     private readonly authorizations: AuthorizationRepository,
+    private readonly deliveries: DeliveryRepository,
     private readonly vault: TokenVault,
     private readonly clock: Clock,
   ) {}
 
-  async query(merchant: MerchantEntity, accessToken: string): Promise<TokenQueryView> {
+  async tokenQuery(merchant: MerchantEntity, accessToken: string): Promise<TokenQueryView> {
     const row = await this.owned(merchant, accessToken);
     return {
       accessToken,
@@ -57,34 +55,27 @@ export class TokenStatusService {
   }
 
   async forMerchant(merchant: MerchantEntity, accessToken: string): Promise<TokenStatusView> {
-    const em = this.dataSource.manager;
     const row = await this.owned(merchant, accessToken);
-    const deliveries: Array<Record<string, unknown>> = await em.query(
-      `SELECT d.event_id, d.endpoint_id, d.status, d.attempt_count, d.last_http_status, d.delivered_at
-         FROM events e JOIN deliveries d ON d.event_id = e.id
-        WHERE e.authorization_id = ? AND d.merchant_id = ?
-        ORDER BY d.created_at DESC LIMIT 20`,
-      [row.id, merchant.id],
-    );
+    const deliveries = await this.deliveries.newestForToken(merchant.id, row.id, 20);
     return {
       tokenStatus: row.status,
       ...(row.cancelSource ? { tokenCancelSource: row.cancelSource } : {}),
       ...(row.canceledAt ? { canceledAt: row.canceledAt.toISOString() } : {}),
       ...(row.accessTokenExpiryTime ? { accessTokenExpiryTime: row.accessTokenExpiryTime.toISOString() } : {}),
       callbackDeliveries: deliveries.map((d) => ({
-        eventId: String(d.event_id),
-        endpointId: String(d.endpoint_id),
-        status: String(d.status),
-        attempts: Number(d.attempt_count),
-        lastHttpStatus: d.last_http_status === null ? null : Number(d.last_http_status),
-        deliveredAt: d.delivered_at === null ? null : new Date(d.delivered_at as string).toISOString(),
+        eventId: d.eventId,
+        endpointId: d.endpointId,
+        status: d.status,
+        attempts: d.attemptCount,
+        lastHttpStatus: d.lastHttpStatus,
+        deliveredAt: d.deliveredAt?.toISOString() ?? null,
       })),
     };
   }
 
   private async owned(merchant: MerchantEntity, accessToken: string): Promise<AuthorizationEntity> {
-    const row = await this.authorizations.findByTokenHash(this.dataSource.manager, this.vault.lookupHash('access-token', accessToken));
-    if (!row || !ownedBy(row, merchant)) throw new DomainError(ErrorCode.INVALID_ACCESS_TOKEN, 'the access token is invalid');
+    const row = await this.authorizations.findOwned(merchant, this.vault.lookupHash('access-token', accessToken));
+    if (!row) throw new DomainError(ErrorCode.INVALID_ACCESS_TOKEN, 'the access token is invalid');
     return row;
   }
 }

@@ -1,8 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { EventOutbox } from '../callbacks/event-outbox';
-import { AuthorizationEntity } from './authorization.entity';
-import { RevokeSettlement } from './revoke-settlement';
+import type { AuthorizationEntity } from './authorization.entity';
+import { AuthorizationRepository } from './authorization.repository';
+import { CancelTokenJobRepository } from './cancel-token-job.repository';
 import { nextTokenState, type TokenEvent, type TokenState, type Transition } from './token-state';
 
 /**
@@ -17,7 +18,8 @@ export class TokenTransitions {
 
   constructor(
     private readonly outbox: EventOutbox,
-    private readonly settlement: RevokeSettlement,
+    private readonly authorizations: AuthorizationRepository,
+    private readonly jobs: CancelTokenJobRepository,
   ) {}
 
   static stateOf(row: AuthorizationEntity | null): TokenState | null {
@@ -37,12 +39,11 @@ export class TokenTransitions {
     return t;
   }
 
-  /** Writes the transition's effects for a row already saved in this transaction; true when its events queued deliveries. */
-  async recordEffects(em: EntityManager, row: AuthorizationEntity, t: Transition, now: Date): Promise<boolean> {
-    let queuedDeliveries = false;
+  /** Writes the transition's effects for a row already saved in this transaction. */
+  async recordEffects(em: EntityManager, row: AuthorizationEntity, t: Transition, now: Date): Promise<void> {
     for (const type of [t.emitCancellation && 'TOKEN_CANCELED', t.emitCreated && 'TOKEN_CREATED'] as const) {
       if (!type) continue;
-      const recorded = await this.outbox.record(em, {
+      await this.outbox.record(em, {
         type,
         subjectKey: row.id,
         authorizationId: row.id,
@@ -50,26 +51,16 @@ export class TokenTransitions {
         cancelSource: type === 'TOKEN_CANCELED' ? t.next.cancelSource : null,
         occurredAt: now,
       });
-      queuedDeliveries ||= (recorded?.deliveries ?? 0) > 0;
     }
-    if (t.settlesRevoke) await this.settlement.settleByNotification(em, row.id, now);
-    return queuedDeliveries;
+    if (t.settlesRevoke) await this.jobs.settleByNotification(em, row.id, now);
   }
 
   /** decide + save + recordEffects for an existing, locked row. */
-  async apply(em: EntityManager, row: AuthorizationEntity, event: TokenEvent, now: Date): Promise<Transition & { queuedDeliveries: boolean }> {
+  async apply(em: EntityManager, row: AuthorizationEntity, event: TokenEvent, now: Date): Promise<Transition> {
     const t = this.decide(row, row, event, now);
-    if (!t.changed) return { ...t, queuedDeliveries: false };
-    await em.update(
-      AuthorizationEntity,
-      { id: row.id },
-      {
-        status: row.status,
-        cancelSource: row.cancelSource,
-        canceledAt: row.canceledAt,
-        updatedAt: now,
-      },
-    );
-    return { ...t, queuedDeliveries: await this.recordEffects(em, row, t, now) };
+    if (!t.changed) return t;
+    await this.authorizations.update(em, row.id, { status: row.status, cancelSource: row.cancelSource, canceledAt: row.canceledAt, updatedAt: now });
+    await this.recordEffects(em, row, t, now);
+    return t;
   }
 }

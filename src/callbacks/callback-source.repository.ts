@@ -8,6 +8,7 @@ import { MerchantEntity } from '../merchants/merchant.entity';
 import { SubMerchantEntity } from '../merchants/sub-merchant.entity';
 import type { DeliveryEntity } from './delivery.entity';
 import { EventEntity } from './event.entity';
+import { SqlDialect } from '../database/sql-dialect';
 
 /** Everything one callback is made of, as stored (secrets still encrypted). */
 export interface CallbackSource {
@@ -74,7 +75,7 @@ export class CallbackSourceRepository {
 
   /** The SELECT for `n` delivery ids, built once per size from the entities' metadata. */
   private query(em: EntityManager, n: number): string {
-    const known = this.sql.get(`${em.connection.options.type}:${n}`);
+    const known = this.sql.get(`${SqlDialect.of(em).name}:${n}`);
     if (known) return known;
     const q = (name: string) => em.connection.driver.escape(name);
     const table = (target: EntityTarget<ObjectLiteral>) => q(em.connection.getMetadata(target).tableName);
@@ -92,7 +93,7 @@ export class CallbackSourceRepository {
       `LEFT JOIN ${table(AuthCodeEntity)} c ON c.${q('id')} = e.${q('auth_code_id')}`,
       `WHERE d.${q('id')} IN (${Array.from({ length: n }, () => '?').join(', ')})`,
     ].join(' ');
-    this.sql.set(`${em.connection.options.type}:${n}`, sql);
+    this.sql.set(`${SqlDialect.of(em).name}:${n}`, sql);
     return sql;
   }
 }

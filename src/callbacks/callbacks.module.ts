@@ -10,12 +10,14 @@ import { DeliveryAdminRepository } from './delivery-admin.repository';
 import { DeliveryAdminService } from './delivery-admin.service';
 import { DeliveryRepository } from './delivery.repository';
 import { EventOutbox } from './event-outbox';
+import { EventRepository } from './event.repository';
 
 /** The outbox (events and their deliveries), the dispatcher that sends them, and the operator's delivery actions. */
 @Module({
   controllers: [DeliveriesAdminController, EndpointDeliveriesAdminController],
   providers: [
     EventOutbox,
+    EventRepository,
     DeliveryRepository,
     CallbackSourceRepository,
     CallbackComposer,
@@ -26,6 +28,6 @@ import { EventOutbox } from './event-outbox';
     DeliveryAdminRepository,
     DeliveryAdminService,
   ],
-  exports: [EventOutbox, CallbackDispatcher],
+  exports: [EventOutbox, CallbackDispatcher, DeliveryRepository],
 })
 export class CallbacksModule {}

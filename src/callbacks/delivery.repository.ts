@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, IsNull, Not, type EntityManager } from 'typeorm';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource, In, IsNull, Not, type EntityManager } from 'typeorm';
 import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
 import { insertRows, runSql, SqlExpression, updateRowsById } from '../database/raw-rows';
 import { DeliveryAttemptEntity, DeliveryEntity, type DeliveryStatus } from './delivery.entity';
 import type { EventEntity } from './event.entity';
+import { SqlDialect } from '../database/sql-dialect';
 
 export interface ClaimedDelivery {
   readonly delivery: DeliveryEntity;
@@ -30,6 +32,19 @@ export interface DeliveryCompletion {
  */
 @Injectable()
 export class DeliveryRepository {
+  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+
+  /** A merchant's newest `limit` deliveries of its token's events, for the token status answer. */
+  newestForToken(merchantId: string, authorizationId: string, limit: number): Promise<DeliveryEntity[]> {
+    return this.dataSource.manager
+      .createQueryBuilder(DeliveryEntity, 'd')
+      .innerJoin('events', 'e', 'e.id = d.event_id')
+      .where('e.authorization_id = :authorizationId AND d.merchant_id = :merchantId', { authorizationId, merchantId })
+      .orderBy('d.created_at', 'DESC')
+      .limit(limit)
+      .getMany();
+  }
+
   /**
    * One PENDING delivery per ACTIVE endpoint of the merchant, and of its
    * ACTIVE sub-merchants, subscribed to the event's type. Same transaction as
@@ -83,8 +98,7 @@ export class DeliveryRepository {
       .orderBy('d.next_attempt_at', 'ASC')
       .limit(limit);
     if (busyEndpoints.length > 0) qb.andWhere('d.endpoint_id NOT IN (:...busy)', { busy: busyEndpoints });
-    if (em.connection.options.type === 'mysql') qb.setLock('pessimistic_write').setOnLocked('skip_locked');
-    return qb.getMany();
+    return SqlDialect.of(em).lockForUpdate(qb, { skipLocked: true }).getMany();
   }
 
   /** Leases rows just found (and locked) in the same transaction. */
@@ -119,7 +133,7 @@ export class DeliveryRepository {
     const { records } = await runSql(
       em,
       `SELECT d.id AS id, d.lease_version AS lease_version, (SELECT MAX(a.attempt_no) FROM delivery_attempts a WHERE a.delivery_id = d.id) AS last_no
-       FROM deliveries d WHERE d.id IN (${ids.map(() => '?').join(', ')}) AND d.status = 'LEASED'${em.connection.options.type === 'mysql' ? ' FOR UPDATE' : ''}`,
+       FROM deliveries d WHERE d.id IN (${ids.map(() => '?').join(', ')}) AND d.status = 'LEASED'${SqlDialect.of(em).forUpdate}`,
       ids,
     );
     const current = records as Array<{ id: string; lease_version: number | string; last_no: number | string | null }>;

@@ -4,8 +4,9 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
+import { UnitOfWork } from '../database/unit-of-work';
 import { DeliveryRepository } from './delivery.repository';
-import { insertIfAbsent } from '../database/insert-if-absent';
+import { EventRepository } from './event.repository';
 import { EventEntity, type EventType } from './event.entity';
 
 export interface NewEvent {
@@ -31,7 +32,9 @@ export class EventOutbox {
   private readonly listeners: Array<() => void> = [];
 
   constructor(
+    private readonly events: EventRepository,
     private readonly deliveries: DeliveryRepository,
+    private readonly uow: UnitOfWork,
     private readonly clock: Clock,
     @Inject(GATEWAY_CONFIG) private readonly config: Pick<GatewayConfig, 'callbacks'>,
   ) {}
@@ -50,37 +53,22 @@ export class EventOutbox {
       occurredAt: event.occurredAt,
       createdAt: event.occurredAt,
     });
-    const inserted = await insertIfAbsent(
-      em,
-      'events',
-      {
-        id: row.id,
-        event_type: row.eventType,
-        dedupe_key: dedupeKey,
-        authorization_id: row.authorizationId,
-        auth_code_id: row.authCodeId,
-        merchant_id: row.merchantId,
-        cancel_source: row.cancelSource,
-        occurred_at: row.occurredAt,
-        created_at: row.createdAt,
-      },
-      'dedupe_key',
-    );
+    const inserted = await this.events.insertIfFirst(em, row);
     if (!inserted) return null;
     const firstAttemptAt = new Date(this.clock.now().getTime() + (this.config.callbacks.retryScheduleMs[0] ?? 0));
-    return { event: row, deliveries: await this.deliveries.fanOut(em, row, firstAttemptAt) };
+    const deliveries = await this.deliveries.fanOut(em, row, firstAttemptAt);
+    // Dispatchers wake once this commits, instead of at their next poll. Not for an event no endpoint
+    // subscribes to: a wake is a claim transaction that would find nothing.
+    if (deliveries > 0) this.uow.afterCommit(em, () => this.notifyCommitted());
+    return { event: row, deliveries };
   }
 
-  /**
-   * Called after a commit that queued deliveries, so dispatchers wake without
-   * waiting for their poll. Not after events no endpoint subscribes to: a wake
-   * is a claim transaction that would find nothing.
-   */
+  /** `listener` runs after every commit that queued deliveries (the dispatcher's wake-up). */
   onCommitted(listener: () => void): void {
     this.listeners.push(listener);
   }
 
-  notifyCommitted(): void {
+  private notifyCommitted(): void {
     for (const l of this.listeners) l();
   }
 }

@@ -1,9 +1,11 @@
 import { Global, Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
+import { getDataSourceToken, TypeOrmModule } from '@nestjs/typeorm';
+import type { DataSource } from 'typeorm';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { dataSourceOptions } from './data-source-options';
 import { SchemaGate } from './schema-gate';
+import { SqlDialect } from './sql-dialect';
 import { UnitOfWork } from './unit-of-work';
 
 @Global()
@@ -21,7 +23,11 @@ import { UnitOfWork } from './unit-of-work';
       }),
     }),
   ],
-  providers: [UnitOfWork, SchemaGate],
-  exports: [UnitOfWork, SchemaGate],
+  providers: [
+    UnitOfWork,
+    SchemaGate,
+    { provide: SqlDialect, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => SqlDialect.of(dataSource) },
+  ],
+  exports: [UnitOfWork, SchemaGate, SqlDialect],
 })
 export class DatabaseModule {}

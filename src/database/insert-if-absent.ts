@@ -1,24 +1,31 @@
-import type { EntityManager } from 'typeorm';
-
-/** `YYYY-MM-DD HH:mm:ss.SSS` in UTC: how TypeORM writes DATETIME values on both engines. */
-export function sqlTime(d: Date): string {
-  return d.toISOString().replace('T', ' ').replace('Z', '');
-}
+import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import { SqlDialect } from './sql-dialect';
 
 /**
- * Inserts `row` (column names as keys) unless a row with the same value of the
- * unique `conflictColumn` exists; true when this call inserted it. One
- * statement instead of find-then-insert on the hot paths; a concurrent twin
- * waits on the unique key and then sees the row. Validation upstream bounds
- * every value, so MySQL's IGNORE only ever skips the duplicate.
+ * Inserts `entity` (its defined properties, converted as TypeORM writes them)
+ * unless a row with the same value of the unique column behind
+ * `conflictProperty` exists; true when this call inserted it. One statement
+ * instead of find-then-insert on the hot paths; a concurrent twin waits on the
+ * unique key and then sees the row. Validation upstream bounds every value, so
+ * MySQL's IGNORE only ever skips the duplicate.
  */
-export async function insertIfAbsent(em: EntityManager, table: string, row: Record<string, unknown>, conflictColumn: string): Promise<boolean> {
-  const mysql = em.connection.options.type === 'mysql';
-  const columns = Object.keys(row);
-  const values = columns.map((c) => (row[c] instanceof Date ? sqlTime(row[c]) : row[c]));
-  const sql =
-    `INSERT${mysql ? ' IGNORE' : ''} INTO ${table} (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})` +
-    (mysql ? '' : ` ON CONFLICT(${conflictColumn}) DO NOTHING`);
+export async function insertIfAbsent<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  entity: T,
+  conflictProperty: keyof T & string,
+): Promise<boolean> {
+  const meta = em.connection.getMetadata(target);
+  const driver = em.connection.driver;
+  const columns = meta.columns.filter((c) => (entity as Record<string, unknown>)[c.propertyName] !== undefined);
+  const values = columns.map((c) => driver.preparePersistentValue((entity as Record<string, unknown>)[c.propertyName], c) as unknown);
+  const conflict = meta.findColumnWithPropertyName(conflictProperty);
+  if (!conflict) throw new Error(`${meta.name} has no property ${conflictProperty}`);
+  const sql = SqlDialect.of(em).insertIgnore(
+    meta.tableName,
+    columns.map((c) => c.databaseName),
+    conflict.databaseName,
+  );
   const runner = em.queryRunner ?? em.connection.createQueryRunner();
   const result = (await runner.query(sql, values, true)) as { affected?: number };
   return result.affected === 1;

@@ -1,4 +1,5 @@
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import { SqlDialect } from './sql-dialect';
 
 /**
  * Single-row reads and writes as hand-written, parameterized SQL, for the hot
@@ -18,17 +19,33 @@ export async function runSql(em: EntityManager, sql: string, params: readonly un
 }
 
 /** The row whose `column` (its database name) equals `value`, hydrated as TypeORM would; locked FOR UPDATE on MySQL when asked. */
-export async function findRowBy<T extends ObjectLiteral>(
+export function findRowBy<T extends ObjectLiteral>(
   em: EntityManager,
   target: EntityTarget<T>,
   column: string,
   value: unknown,
   options: { forUpdate?: boolean } = {},
 ): Promise<T | null> {
+  return findRowWhere(em, target, `${column} = ?`, [value], options);
+}
+
+/**
+ * The first row matching `where` (SQL over database column names, `?`
+ * placeholders), hydrated as TypeORM would; locked FOR UPDATE on MySQL when
+ * asked (inside a transaction). Outside one it reads through the pool.
+ */
+export async function findRowWhere<T extends ObjectLiteral>(
+  em: EntityManager,
+  target: EntityTarget<T>,
+  where: string,
+  params: readonly unknown[],
+  options: { forUpdate?: boolean } = {},
+): Promise<T | null> {
   const meta = em.connection.getMetadata(target);
-  const lock = options.forUpdate && em.connection.options.type === 'mysql' ? ' FOR UPDATE' : '';
+  const lock = options.forUpdate ? SqlDialect.of(em).forUpdate : '';
   const names = meta.columns.map((c) => c.databaseName);
-  const { records } = await runSql(em, `SELECT ${names.join(', ')} FROM ${meta.tableName} WHERE ${column} = ? LIMIT 1${lock}`, [value]);
+  const sql = `SELECT ${names.join(', ')} FROM ${meta.tableName} WHERE ${where} LIMIT 1${lock}`;
+  const records = em.queryRunner ? (await runSql(em, sql, params)).records : await em.query<unknown[]>(sql, [...params]);
   const raw = records[0] as Record<string, unknown> | undefined;
   return raw ? (hydrateRow(em, meta, raw) as T) : null;
 }

@@ -7,6 +7,11 @@ const MIGRATION_LOCK_WAIT_SECONDS = 120;
 /** Why the schema cannot be migrated, in one line that names the fix. */
 export class SchemaError extends Error {}
 
+/** One round trip to the database: readiness's liveness probe. */
+export async function ping(dataSource: DataSource): Promise<void> {
+  await dataSource.query('SELECT 1');
+}
+
 /**
  * The migrations this database still lacks, by name, oldest first. Only
  * reads: it never creates the migrations table (TypeORM's own check does), so

@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { SqlDialect } from './sql-dialect';
 
-/** MySQL errors after which the whole transaction can safely run again. */
-const RETRYABLE_MYSQL_ERRORS = new Set(['ER_LOCK_DEADLOCK', 'ER_LOCK_WAIT_TIMEOUT']);
 const MAX_ATTEMPTS = 5;
 
 /**
@@ -12,16 +11,24 @@ const MAX_ATTEMPTS = 5;
  *
  * SQLite has one connection: TypeORM would interleave two concurrent
  * transactions on it, so they are queued here. MySQL deadlocks are retried.
+ *
+ * `afterCommit(em, fn)` runs `fn` once that transaction has committed (never
+ * for an attempt that rolled back and ran again): how a write wakes whoever
+ * acts on it without the wake-up being threaded back through return values.
  */
 @Injectable()
 export class UnitOfWork {
   private readonly serial: boolean;
+  private readonly dialect: SqlDialect;
   private tail: Promise<unknown> = Promise.resolve();
+  /** The callbacks each open transaction registered, by its EntityManager. */
+  private readonly committed = new WeakMap<EntityManager, Array<() => void>>();
   /** Pooled MySQL connections whose session is already READ COMMITTED. */
   private readonly readCommitted = new WeakSet<object>();
 
   constructor(@InjectDataSource() private readonly dataSource: DataSource) {
-    this.serial = dataSource.options.type === 'better-sqlite3';
+    this.dialect = SqlDialect.of(dataSource);
+    this.serial = !this.dialect.mysql;
   }
 
   /**
@@ -30,19 +37,45 @@ export class UnitOfWork {
    */
   run<T>(work: (em: EntityManager) => Promise<T>, options: { retryOnDuplicateKey?: boolean } = {}): Promise<T> {
     if (!this.serial) return this.withRetry(work, options.retryOnDuplicateKey === true);
-    const result = this.tail.then(() => this.dataSource.transaction(work));
+    const result = this.tail.then(() => this.committing((run) => this.dataSource.transaction(run), work));
     this.tail = result.catch(() => undefined);
+    return result;
+  }
+
+  /**
+   * Runs `fn` after the transaction `em` belongs to commits; an `fn` that
+   * throws cannot undo the commit. An `em` outside any unit of work (no
+   * transaction to wait for) runs `fn` on the next tick.
+   */
+  afterCommit(em: EntityManager, fn: () => void): void {
+    const list = this.committed.get(em);
+    if (list) list.push(fn);
+    else queueMicrotask(fn);
+  }
+
+  /** One transaction through `transact`, then its afterCommit callbacks once it has committed. */
+  private async committing<T>(transact: (run: (em: EntityManager) => Promise<T>) => Promise<T>, work: (em: EntityManager) => Promise<T>): Promise<T> {
+    const callbacks: Array<() => void> = [];
+    const result = await transact((em) => {
+      this.committed.set(em, callbacks);
+      return work(em);
+    });
+    for (const fn of callbacks) {
+      try {
+        fn();
+      } catch {
+        // A wake-up that throws must not turn a committed transaction into an error.
+      }
+    }
     return result;
   }
 
   private async withRetry<T>(work: (em: EntityManager) => Promise<T>, retryDuplicates: boolean): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       try {
-        return await this.readCommittedTransaction(work);
+        return await this.committing((run) => this.readCommittedTransaction(run), work);
       } catch (err) {
-        const code = (err as { driverError?: { code?: string }; code?: string }).driverError?.code ?? (err as { code?: string }).code;
-        const retryable = code !== undefined && (RETRYABLE_MYSQL_ERRORS.has(code) || (retryDuplicates && code === 'ER_DUP_ENTRY'));
-        if (attempt >= MAX_ATTEMPTS || !retryable) throw err;
+        if (attempt >= MAX_ATTEMPTS || !this.dialect.isRetryable(err, { duplicates: retryDuplicates })) throw err;
       }
     }
   }

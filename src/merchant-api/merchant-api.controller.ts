@@ -43,7 +43,7 @@ export class MerchantApiController {
   })
   @SignedProtocolRoute(AccessTokenDto, TokenQueryResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
   async query(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
-    return this.send(req, reply, await this.handler.query(req));
+    return this.send(req, reply, await this.handler.queryToken(req));
   }
 
   @Post(['ams/api/v1/authorizations/status', 'ams/sandbox/api/v1/authorizations/status'])

@@ -31,11 +31,11 @@ export class MerchantApiHandler {
     }
   }
 
-  async query(req: FastifyRequest): Promise<{ result: ProtocolResult } & Partial<TokenQueryView>> {
+  async queryToken(req: FastifyRequest): Promise<{ result: ProtocolResult } & Partial<TokenQueryView>> {
     try {
       const merchant = await this.inbound.verify(req);
       const body = parseProtocolBody(req, AccessTokenDto);
-      return { result: ANTOM_SUCCESS, ...(await this.statuses.query(merchant, body.accessToken)) };
+      return { result: ANTOM_SUCCESS, ...(await this.statuses.tokenQuery(merchant, body.accessToken)) };
     } catch (err) {
       return { result: this.failure(err, 'query') };
     }

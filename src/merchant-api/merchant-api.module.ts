@@ -1,12 +1,13 @@
 import { Module } from '@nestjs/common';
 import { AuthorizationsModule } from '../authorizations/authorizations.module';
+import { MerchantsModule } from '../merchants/merchants.module';
 import { MerchantApiController } from './merchant-api.controller';
 import { MerchantApiHandler } from './merchant-api.handler';
 import { MerchantInbound } from './merchant-inbound';
 import { MerchantRateLimiter } from './rate-limiter';
 
 @Module({
-  imports: [AuthorizationsModule],
+  imports: [AuthorizationsModule, MerchantsModule],
   controllers: [MerchantApiController],
   providers: [MerchantApiHandler, MerchantInbound, MerchantRateLimiter],
 })

@@ -1,14 +1,13 @@
 import type { KeyObject } from 'node:crypto';
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { FastifyRequest } from 'fastify';
-import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { rawBodyOf } from '../http/raw-body';
-import { MerchantEntity } from '../merchants/merchant.entity';
+import { MerchantDirectory } from '../merchants/merchant-directory';
+import type { MerchantEntity } from '../merchants/merchant.entity';
 import { CLIENT_ID_RULE, isWithinSkew, loadPublicKey, readSignatureHeaders, verifyMessage } from '../signing';
 import { MerchantRateLimiter } from './rate-limiter';
 
@@ -24,7 +23,7 @@ export class MerchantInbound {
   private readonly keys = new Map<string, { updatedAt: number; keys: KeyObject[] }>();
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly merchants: MerchantDirectory,
     @Inject(GATEWAY_CONFIG) private readonly config: GatewayConfig,
     private readonly limiter: MerchantRateLimiter,
     private readonly clock: Clock,
@@ -41,7 +40,7 @@ export class MerchantInbound {
         headers.reason === 'MALFORMED_CLIENT_ID' ? CLIENT_ID_RULE : undefined,
       );
     }
-    const merchant = await this.dataSource.manager.findOne(MerchantEntity, { where: { clientId: headers.clientId } });
+    const merchant = await this.merchants.findByClientId(headers.clientId);
     if (!merchant || !merchant.publicKey) {
       throw this.refuse(req, 'NO_KEY_FOR_CLIENT', headers.clientId, ErrorCode.KEY_NOT_FOUND, 'no key is registered for this client-id');
     }

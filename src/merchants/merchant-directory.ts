@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
-import { MerchantEntity } from './merchant.entity';
+import type { MerchantEntity } from './merchant.entity';
+import { MerchantRepository } from './merchant.repository';
 
 /** Finds the merchant a notification or token belongs to, by its Alipay+ referenceMerchantId. */
 @Injectable()
@@ -12,15 +13,22 @@ export class MerchantDirectory {
    */
   private readonly ids = new Map<string, string>();
 
+  constructor(private readonly merchants: MerchantRepository) {}
+
   async idForReference(em: EntityManager, referenceMerchantId: string): Promise<string | null> {
     const cached = this.ids.get(referenceMerchantId);
     if (cached) return cached;
-    const m = await em.findOne(MerchantEntity, { where: { referenceMerchantId }, select: { id: true } });
-    if (m) this.ids.set(referenceMerchantId, m.id);
-    return m?.id ?? null;
+    const id = await this.merchants.findIdByReference(em, referenceMerchantId);
+    if (id) this.ids.set(referenceMerchantId, id);
+    return id;
   }
 
   findByReference(em: EntityManager, referenceMerchantId: string): Promise<MerchantEntity | null> {
-    return em.findOne(MerchantEntity, { where: { referenceMerchantId } });
+    return this.merchants.findByReference(em, referenceMerchantId);
+  }
+
+  /** The merchant that signs with `clientId`, or null. */
+  findByClientId(clientId: string): Promise<MerchantEntity | null> {
+    return this.merchants.findByClientId(clientId);
   }
 }

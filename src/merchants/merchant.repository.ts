@@ -15,6 +15,20 @@ export class MerchantRepository {
     return em.findOne(MerchantEntity, { where: { id } });
   }
 
+  /** The merchant that signs with `clientId`: the first read of every merchant API call. */
+  findByClientId(clientId: string, em: EntityManager = this.dataSource.manager): Promise<MerchantEntity | null> {
+    return em.findOne(MerchantEntity, { where: { clientId } });
+  }
+
+  findByReference(em: EntityManager, referenceMerchantId: string): Promise<MerchantEntity | null> {
+    return em.findOne(MerchantEntity, { where: { referenceMerchantId } });
+  }
+
+  async findIdByReference(em: EntityManager, referenceMerchantId: string): Promise<string | null> {
+    const m = await em.findOne(MerchantEntity, { where: { referenceMerchantId }, select: { id: true } });
+    return m?.id ?? null;
+  }
+
   /** Merchants already holding either unique id, to name the one that collides. */
   findClashing(em: EntityManager, referenceMerchantId: string, clientId: string): Promise<MerchantEntity[]> {
     return em.find(MerchantEntity, { where: [{ referenceMerchantId }, { clientId }], select: { id: true, referenceMerchantId: true, clientId: true } });

@@ -19,6 +19,6 @@ import { SubMerchantService } from './sub-merchant.service';
     SubMerchantService,
     CallbackEndpointService,
   ],
-  exports: [MerchantDirectory, EndpointUrlPolicy, MerchantService, SubMerchantService, CallbackEndpointService],
+  exports: [MerchantDirectory, EndpointUrlPolicy, MerchantService, SubMerchantService, CallbackEndpointService, SubMerchantRepository],
 })
 export class MerchantsModule {}

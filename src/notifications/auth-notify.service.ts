@@ -1,7 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type EntityManager } from 'typeorm';
+import type { EntityManager } from 'typeorm';
 import { AuthCodeEntity } from '../authorizations/auth-code.entity';
 import { AuthorizationEntity } from '../authorizations/authorization.entity';
 import { AuthorizationRepository } from '../authorizations/authorization.repository';
@@ -10,11 +9,11 @@ import { EventOutbox } from '../callbacks/event-outbox';
 import { Clock } from '../common/clock';
 import { fingerprint } from '../common/crypto/fingerprint';
 import { TokenVault } from '../common/crypto/token-vault';
-import { insertIfAbsent } from '../database/insert-if-absent';
 import { UnitOfWork } from '../database/unit-of-work';
 import { MerchantDirectory } from '../merchants/merchant-directory';
 import type { AuthNotifyDto } from './auth-notify.dto';
 import { NotificationEntity } from './notification.entity';
+import { NotificationRepository } from './notification.repository';
 import { parseProtocolTime } from './protocol-time.validator';
 
 export interface ReceivedNotification {
@@ -36,7 +35,7 @@ export class AuthNotifyService {
   private readonly logger = new Logger(AuthNotifyService.name);
 
   constructor(
-    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly notifications: NotificationRepository,
     private readonly uow: UnitOfWork,
     private readonly authorizations: AuthorizationRepository,
     private readonly merchants: MerchantDirectory,
@@ -48,7 +47,6 @@ export class AuthNotifyService {
 
   async apply(n: ReceivedNotification): Promise<ApplyOutcome> {
     const outcome = await this.uow.run((em) => this.applyIn(em, n), { retryOnDuplicateKey: true });
-    if (outcome.queuedDeliveries) this.outbox.notifyCommitted();
     if (outcome.dedupeKey) await this.countDuplicate(outcome.dedupeKey);
     return outcome.result;
   }
@@ -60,17 +58,13 @@ export class AuthNotifyService {
    */
   private async countDuplicate(dedupeKey: string): Promise<void> {
     try {
-      await this.dataSource.manager.update(
-        NotificationEntity,
-        { dedupeKey },
-        { duplicateCount: () => 'duplicate_count + 1', lastReceivedAt: this.clock.now() },
-      );
+      await this.notifications.countDuplicate(dedupeKey, this.clock.now());
     } catch (err) {
       this.logger.warn({ msg: 'could not count a duplicate notification', err });
     }
   }
 
-  private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; queuedDeliveries: boolean; dedupeKey?: string }> {
+  private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; dedupeKey?: string }> {
     const now = this.clock.now();
     const body = n.body;
     const authCode = body.authorizationNotifyType === 'AUTHCODE_CREATED';
@@ -84,35 +78,32 @@ export class AuthNotifyService {
     const authorizationId = authCode ? null : (row?.id ?? randomUUID());
 
     // One statement decides first-or-duplicate; a concurrent twin waits on the unique key, then sees ours.
-    const fresh = await insertIfAbsent(
+    const fresh = await this.notifications.insertIfFirst(
       em,
-      'notifications',
-      {
+      Object.assign(new NotificationEntity(), {
         id: randomUUID(),
-        notify_type: body.authorizationNotifyType,
-        dedupe_key: dedupeKey,
-        subject_hash: subjectHash,
-        authorization_id: authorizationId,
-        client_id: n.clientId,
-        request_time: n.requestTime,
-        redacted_body: JSON.stringify(redact(body)),
+        notifyType: body.authorizationNotifyType,
+        dedupeKey,
+        subjectHash,
+        authorizationId,
+        clientId: n.clientId,
+        requestTime: n.requestTime,
+        redactedBody: JSON.stringify(redact(body)),
         outcome: 'APPLIED',
-        duplicate_count: 0,
-        received_at: now,
-        last_received_at: now,
-      },
-      'dedupe_key',
+        duplicateCount: 0,
+        receivedAt: now,
+        lastReceivedAt: now,
+      }),
     );
-    if (!fresh) return { result: 'DUPLICATE', queuedDeliveries: false, dedupeKey };
+    if (!fresh) return { result: 'DUPLICATE', dedupeKey };
 
     const merchantId = body.referenceMerchantId ? await this.merchants.idForReference(em, body.referenceMerchantId) : null;
-    const queuedDeliveries = authCode
-      ? await this.authCodeCreated(em, body, subjectHash, merchantId, now)
-      : await this.tokenChanged(em, body, row, { id: authorizationId!, accessTokenHash: subjectHash }, merchantId, now);
-    return { result: 'APPLIED', queuedDeliveries };
+    if (authCode) await this.authCodeCreated(em, body, subjectHash, merchantId, now);
+    else await this.tokenChanged(em, body, row, { id: authorizationId!, accessTokenHash: subjectHash }, merchantId, now);
+    return { result: 'APPLIED' };
   }
 
-  private async authCodeCreated(em: EntityManager, body: AuthNotifyDto, authCodeHash: string, merchantId: string | null, now: Date): Promise<boolean> {
+  private async authCodeCreated(em: EntityManager, body: AuthNotifyDto, authCodeHash: string, merchantId: string | null, now: Date): Promise<void> {
     const code = Object.assign(new AuthCodeEntity(), {
       id: randomUUID(),
       authCodeHash,
@@ -123,18 +114,17 @@ export class AuthNotifyService {
       ...ids(body),
       createdAt: now,
     });
-    if (!(await this.authorizations.insertAuthCodeIfAbsent(em, code))) return false;
-    const recorded = await this.outbox.record(em, {
+    if (!(await this.authorizations.insertAuthCodeIfAbsent(em, code))) return;
+    await this.outbox.record(em, {
       type: 'AUTHCODE_CREATED',
       subjectKey: authCodeHash,
       authCodeId: code.id,
       merchantId,
       occurredAt: now,
     });
-    return (recorded?.deliveries ?? 0) > 0;
   }
 
-  /** Applies a token notification to its row (`row`, locked; null: a new record under `fresh`'s id); true when it queued deliveries. */
+  /** Applies a token notification to its row (`row`, locked; null: a new record under `fresh`'s id). */
   private async tokenChanged(
     em: EntityManager,
     body: AuthNotifyDto,
@@ -142,7 +132,7 @@ export class AuthNotifyService {
     fresh: { id: string; accessTokenHash: string },
     merchantId: string | null,
     now: Date,
-  ): Promise<boolean> {
+  ): Promise<void> {
     // A copy, so the update writes only what changed.
     const record = row ? Object.assign(new AuthorizationEntity(), row) : this.newRecord(body, fresh, merchantId, now);
     const t = this.transitions.decide(
@@ -158,7 +148,7 @@ export class AuthNotifyService {
     record.updatedAt = now;
     if (row) await this.authorizations.update(em, record.id, changedColumns(row, record), linkAgreement);
     else await this.authorizations.insert(em, record, linkAgreement);
-    return this.transitions.recordEffects(em, record, t, now);
+    await this.transitions.recordEffects(em, record, t, now);
   }
 
   private newRecord(body: AuthNotifyDto, fresh: { id: string; accessTokenHash: string }, merchantId: string | null, now: Date) {

@@ -7,12 +7,13 @@ import { AuthNotifyHandler } from './auth-notify.handler';
 import { AuthNotifyService } from './auth-notify.service';
 import { ConsultUnbindingHandler } from './consult-unbinding.handler';
 import { ConsultUnbindingService } from './consult-unbinding.service';
+import { NotificationRepository } from './notification.repository';
 import { NotificationMetrics } from './notification.metrics';
 import { NotificationsController } from './notifications.controller';
 
 @Module({
   imports: [AuthorizationsModule, CallbacksModule, MerchantsModule],
   controllers: [NotificationsController],
-  providers: [ApsInbound, AuthNotifyHandler, AuthNotifyService, ConsultUnbindingHandler, ConsultUnbindingService, NotificationMetrics],
+  providers: [NotificationRepository, ApsInbound, AuthNotifyHandler, AuthNotifyService, ConsultUnbindingHandler, ConsultUnbindingService, NotificationMetrics],
 })
 export class NotificationsModule {}

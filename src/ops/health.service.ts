@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { pendingMigrations } from '../database/schema-migrator';
+import { pendingMigrations, ping } from '../database/schema-migrator';
 
 export interface ReadinessReport {
   status: 'ok' | 'unavailable';
@@ -27,7 +27,7 @@ export class HealthService {
     let database: ReadinessReport['checks']['database'] = 'ok';
     let migrations: ReadinessReport['checks']['migrations'] = 'unknown';
     try {
-      await withTimeout(this.dataSource.query('SELECT 1'), CHECK_TIMEOUT_MS);
+      await withTimeout(ping(this.dataSource), CHECK_TIMEOUT_MS);
       // Reads only: a gateway that is not to migrate makes no DDL, not even the migrations table.
       migrations = (await withTimeout(pendingMigrations(this.dataSource), CHECK_TIMEOUT_MS)).length > 0 ? 'pending' : 'ok';
     } catch {

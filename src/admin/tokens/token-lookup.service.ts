@@ -4,7 +4,7 @@ import { mask } from '../../common/crypto/fingerprint';
 import { TokenVault } from '../../common/crypto/token-vault';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
 import { pageRequest, toPage, type Page } from '../../merchants/keyset-page';
-import { DeliveryReadRepository } from '../read-models/delivery.read-repository';
+import { DeliveryReadRepository } from '../read-models/delivery-read.repository';
 import type {
   CancelTokenJobRecord,
   DeliveryAttemptRecord,

@@ -6,7 +6,7 @@ export const AUDIT_SCRIPT = String.raw`
   'use strict';
   var ui = window.ConsoleUI;
   var h = ui.h;
-  var params = ui.query();
+  var params = ui.searchParams();
   var filter = {
     actor: params.get('actor') || undefined,
     since: ui.isoFromLocal(params.get('since')),

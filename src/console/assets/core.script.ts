@@ -158,7 +158,7 @@ export const CORE_SCRIPT = String.raw`
     });
   }
 
-  function query() {
+  function searchParams() {
     return new URLSearchParams(window.location.search);
   }
 
@@ -191,7 +191,7 @@ export const CORE_SCRIPT = String.raw`
   window.ConsoleUI = {
     api: api, h: h, append: append, clear: clear, time: time, localTime: localTime, isoFromLocal: isoFromLocal,
     localInputValue: localInputValue, badge: badge, shortId: shortId, flash: flash, fail: fail, formValues: formValues,
-    busy: busy, onSubmit: onSubmit, query: query, qs: qs, focus: focus, pad: pad
+    busy: busy, onSubmit: onSubmit, searchParams: searchParams, qs: qs, focus: focus, pad: pad
   };
 })();
 `;

@@ -6,7 +6,7 @@ export const DELIVERIES_SCRIPT = String.raw`
   'use strict';
   var ui = window.ConsoleUI;
   var h = ui.h;
-  var params = ui.query();
+  var params = ui.searchParams();
   var filter = {
     status: params.get('status') || undefined,
     endpointId: params.get('endpointId') || undefined,

@@ -6,7 +6,7 @@ export const MERCHANTS_SCRIPT = String.raw`
   'use strict';
   var ui = window.ConsoleUI;
   var h = ui.h;
-  var selectedId = ui.query().get('merchant');
+  var selectedId = ui.searchParams().get('merchant');
   var cursor = null;
   var subMerchants = [];
 

@@ -6,7 +6,7 @@ export const TOKENS_SCRIPT = String.raw`
   'use strict';
   var ui = window.ConsoleUI;
   var h = ui.h;
-  var params = ui.query();
+  var params = ui.searchParams();
 
   function summary(t) {
     var dl = ui.clear(document.getElementById('token-summary'));

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { deliveryQuery, toDelivery } from '../../admin/read-models/delivery.read-repository';
+import { deliveryQuery, toDelivery } from '../../admin/read-models/delivery-read.repository';
 import { rawDate, rawIntOrNull, type DeliveryAttemptRecord, type DeliveryRecord } from '../../admin/read-models/read-models';
 
 export interface AttemptWithResponse extends DeliveryAttemptRecord {

@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { rawDate, rawDateOrNull } from '../../admin/read-models/read-models';
+import { SqlDialect } from '../../database/sql-dialect';
 
 /** Rows per UTC minute, the minute as `YYYY-MM-DD HH:MM`. */
 export interface MinuteCount {
@@ -112,8 +113,7 @@ export class StatsRepository {
 
   /** The UTC minute of a DATETIME column as `YYYY-MM-DD HH:MM`: MySQL formats it, SQLite stores it as that text already. */
   private minuteOf(column: string): string {
-    const type = this.dataSource.options.type;
-    return type === 'mysql' || type === 'mariadb' ? `DATE_FORMAT(${column}, '%Y-%m-%d %H:%i')` : `substr(${column}, 1, 16)`;
+    return SqlDialect.of(this.dataSource).minuteOf(column);
   }
 }
 
