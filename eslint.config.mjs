@@ -46,6 +46,16 @@ export default tseslint.config(
     ...tseslint.configs.disableTypeChecked,
   },
   {
+    // The console's browser scripts: classic scripts (no modules), type-checked by src/console/assets/tsconfig.json.
+    files: ['src/console/assets/*.js'],
+    languageOptions: { sourceType: 'script', globals: { ...globals.browser } },
+  },
+  {
+    // The contract between core.js and the pages: the admin API's answers are JSON, read loosely by the pages.
+    files: ['src/console/assets/*.d.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
     // Jest loads its transformer with require(): CommonJS by contract.
     files: ['test/support/esm-transformer.js'],
     languageOptions: { sourceType: 'commonjs' },

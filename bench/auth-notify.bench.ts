@@ -4,7 +4,7 @@
  * and on MariaDB, next to a ceiling measured in the same run. A report, not a
  * test: it prints tables and exits 0 unless it could not run at all.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/auth-notify.bench.js [--write] [--profile] [--help]
+ *   npm run build && node dist/bench/auth-notify.bench.js [--write] [--profile] [--help]
  *
  * Targets, each a child process with its own event loop on 127.0.0.1:
  *   - ceiling: a bare Fastify route that only verifies the signature and signs

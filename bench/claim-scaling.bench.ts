@@ -5,7 +5,7 @@
  * transaction that is rolled back, with 10,000 and with 1,000,000 PENDING
  * deliveries, plus the query plan at each size. A report, not a test.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/claim-scaling.bench.js [--write] [--help]
+ *   npm run build && node dist/bench/claim-scaling.bench.js [--write] [--help]
  *
  * Per engine: a fresh database (MariaDB acqp_bench_*, or an SQLite file)
  * migrated by the gateway's own migration CLI; rows bulk-inserted with
@@ -414,7 +414,7 @@ async function main(): Promise<void> {
       ...explainLines,
       '```',
       '',
-      'Run: `npx tsc -p tsconfig.build.json && node dist/bench/claim-scaling.bench.js --write`',
+      'Run: `npm run build && node dist/bench/claim-scaling.bench.js --write`',
     ].join('\n');
     for (const file of writeResults('claim-scaling', json, md)) log(`wrote ${file}`);
   }

@@ -3,7 +3,7 @@
  * end to end, next to the BullMQ worker a Node team would otherwise build.
  * A report, not a test: it prints tables and exits 0 unless it could not run.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/fanout.bench.js [--write] [--profile] [--help]
+ *   npm run build && node dist/bench/fanout.bench.js [--write] [--profile] [--help]
  *
  * Set-up, all on 127.0.0.1:
  *   - receivers (bench/support/fanout-receiver.server.ts): merchant endpoints

@@ -3,7 +3,7 @@
  * strangers post unsigned 1 MiB JSON bodies, next to its latency unloaded,
  * in the same run against the same gateway. A report, not a test.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/flood.bench.js [--write] [--help]
+ *   npm run build && node dist/bench/flood.bench.js [--write] [--help]
  *
  * The security review found that every JSON route parsed and walked a body
  * before checking its signature: six parallel 1 MiB arrays held the event

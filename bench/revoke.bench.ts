@@ -4,7 +4,7 @@
  * cancelToken on the simulator before the gateway answers S. A report, not a
  * test: it prints a table and exits 0 unless it could not run at all.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/revoke.bench.js [--write] [--profile] [--help]
+ *   npm run build && node dist/bench/revoke.bench.js [--write] [--profile] [--help]
  *
  * Per engine (SQLite temp file; MariaDB fresh acqp_bench_* database, skipped
  * when `scripts/mariadb.sh status` fails unless --mariadb):
@@ -410,7 +410,7 @@ async function main(): Promise<void> {
       '',
       markdownTable(checkHeader, checkRows),
       '',
-      'Run: `npx tsc -p tsconfig.build.json && node dist/bench/revoke.bench.js --write`',
+      'Run: `npm run build && node dist/bench/revoke.bench.js --write`',
     ].join('\n');
     for (const file of writeResults('revoke', json, md)) log(`wrote ${file}`);
   }

@@ -2,7 +2,7 @@
  * Every benchmark in sequence, each in its own node process, then ONE table
  * with every figure and every goal (PASS/MISS), and the machine it ran on.
  *
- *   npm run bench                      (= npx tsc -p tsconfig.build.json && node dist/bench/run-all.js --write)
+ *   npm run bench                      (= npm run build && node dist/bench/run-all.js --write)
  *   node dist/bench/run-all.js [--write] [--only fanout,claim-scaling] [--start] [--quick] [--help]
  *
  * Runs auth-notify, revoke, fanout and claim-scaling. Each bench writes its

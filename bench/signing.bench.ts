@@ -2,7 +2,7 @@
  * Signing hot-path benchmark: is the signing module within 10% of raw
  * node:crypto? A report, not a test: it prints a table and always exits 0.
  *
- *   npx tsc -p tsconfig.build.json && node dist/bench/signing.bench.js
+ *   npm run build && node dist/bench/signing.bench.js
  *
  * "raw" is what a hand-rolled caller would do for the same message: build the
  * string to sign with Buffer.concat, then one crypto.sign / crypto.verify (for

@@ -310,7 +310,7 @@ export function buildReport(input: ReportInput): { text: string; markdown: strin
     '',
     ...runs.flatMap((r) => (r.profile ? ['', `## CPU profile of ${r.name}`, '', '```text', formatProfileSummary(r.profile.summary), '```'] : [])),
     '',
-    'Run: `npx tsc -p tsconfig.build.json && node dist/bench/auth-notify.bench.js --write`',
+    'Run: `npm run build && node dist/bench/auth-notify.bench.js --write`',
   ].join('\n');
   return { text: out.join('\n'), markdown, json };
 }

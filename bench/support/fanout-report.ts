@@ -368,7 +368,7 @@ export function buildFanoutReport(input: FanoutReportInput): { text: string; mar
     ...results.flatMap((r) =>
       r.profile ? [`## CPU profile of ${r.name} during the burst`, '', '```text', formatProfileSummary(r.profile.summary), '```', ''] : [],
     ),
-    'Run: `npx tsc -p tsconfig.build.json && node dist/bench/fanout.bench.js --write` (MariaDB: scripts/mariadb.sh start; Redis: scripts/redis.sh start)',
+    'Run: `npm run build && node dist/bench/fanout.bench.js --write` (MariaDB: scripts/mariadb.sh start; Redis: scripts/redis.sh start)',
   ].join('\n');
   return { text: out.join('\n'), markdown, json };
 }

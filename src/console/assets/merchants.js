@@ -1,6 +1,6 @@
+// @ts-check
 // The merchants page.
-// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript/CSS, no backticks or template placeholders inside.
-export const MERCHANTS_SCRIPT = String.raw`
+// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript, no build step.
 /* Merchants page: list, add, disable, rotate key; a merchant's sub-merchants and callback endpoints. */
 (function () {
   'use strict';
@@ -26,15 +26,24 @@ export const MERCHANTS_SCRIPT = String.raw`
   }
 
   function loadMerchants(reset) {
-    if (reset) { cursor = null; ui.clear(tbody); }
+    if (reset) {
+      cursor = null;
+      ui.clear(tbody);
+    }
     return ui.api('GET', '/admin/v1/merchants' + ui.qs({ limit: 50, cursor: cursor })).then(function (page) {
-      page.items.forEach(function (m) { tbody.appendChild(merchantRow(m)); });
+      page.items.forEach(function (m) {
+        tbody.appendChild(merchantRow(m));
+      });
       if (page.items.length === 0 && !cursor) tbody.appendChild(h('tr', null, h('td', { colspan: 6, text: 'No merchants yet.' })));
       cursor = page.nextCursor;
       more.hidden = !cursor;
     });
   }
-  more.addEventListener('click', function () { ui.busy(more, function () { return loadMerchants(false); }); });
+  more.addEventListener('click', function () {
+    ui.busy(more, function () {
+      return loadMerchants(false);
+    });
+  });
 
   ui.onSubmit(document.getElementById('add-merchant-form'), function (v, form) {
     var body = { referenceMerchantId: v.referenceMerchantId, name: v.name, clientId: v.clientId };
@@ -48,7 +57,9 @@ export const MERCHANTS_SCRIPT = String.raw`
 
   // ----- one merchant ---------------------------------------------------------------------------
   var detail = document.getElementById('merchant-detail');
-  var base = function () { return '/admin/v1/merchants/' + encodeURIComponent(selectedId); };
+  var base = function () {
+    return '/admin/v1/merchants/' + encodeURIComponent(selectedId);
+  };
 
   function summary(m) {
     var dl = ui.clear(document.getElementById('merchant-summary'));
@@ -63,9 +74,12 @@ export const MERCHANTS_SCRIPT = String.raw`
       ['Rate limit', m.rateLimitPerSecond ? m.rateLimitPerSecond + ' requests/s' : 'default, ' + m.effectiveRateLimitPerSecond + ' requests/s'],
       ['Created', ui.time(m.createdAt)],
     ];
-    rows.forEach(function (r) { dl.appendChild(h('dt', null, r[0])); dl.appendChild(h('dd', null, r[1])); });
+    rows.forEach(function (r) {
+      dl.appendChild(h('dt', null, r[0]));
+      dl.appendChild(h('dd', null, r[1]));
+    });
     document.getElementById('merchant-detail-h').textContent = 'Merchant: ' + m.name;
-    document.getElementById('merchant-disable').disabled = m.status === 'DISABLED';
+    ui.input('merchant-disable').disabled = m.status === 'DISABLED';
   }
 
   function loadMerchant() {
@@ -98,7 +112,10 @@ export const MERCHANTS_SCRIPT = String.raw`
       subMerchants = page.items;
       var body = ui.clear(document.querySelector('#sub-merchant-table tbody'));
       subMerchants.forEach(function (s) {
-        var disable = h('button', { type: 'button', class: 'small danger', disabled: s.status === 'DISABLED' }, ['Disable', h('span', { class: 'visually-hidden', text: ' ' + s.name })]);
+        var disable = h('button', { type: 'button', class: 'small danger', disabled: s.status === 'DISABLED' }, [
+          'Disable',
+          h('span', { class: 'visually-hidden', text: ' ' + s.name }),
+        ]);
         disable.addEventListener('click', function () {
           if (!window.confirm('Disable sub-merchant ' + s.name + '?')) return;
           ui.busy(disable, function () {
@@ -108,12 +125,16 @@ export const MERCHANTS_SCRIPT = String.raw`
             });
           });
         });
-        body.appendChild(h('tr', null, [h('td', null, s.name), h('td', { class: 'mono' }, s.merchantAccountId), h('td', null, ui.badge(s.status)), h('td', null, disable)]));
+        body.appendChild(
+          h('tr', null, [h('td', null, s.name), h('td', { class: 'mono' }, s.merchantAccountId), h('td', null, ui.badge(s.status)), h('td', null, disable)]),
+        );
       });
       if (subMerchants.length === 0) body.appendChild(h('tr', null, h('td', { colspan: 4, text: 'No sub-merchants.' })));
-      var select = document.getElementById('endpoint-sub');
+      var select = /** @type {HTMLSelectElement} */ (document.getElementById('endpoint-sub'));
       while (select.options.length > 1) select.remove(1);
-      subMerchants.forEach(function (s) { select.appendChild(h('option', { value: s.id, text: s.name + ' (' + s.merchantAccountId + ')' })); });
+      subMerchants.forEach(function (s) {
+        select.appendChild(h('option', { value: s.id, text: s.name + ' (' + s.merchantAccountId + ')' }));
+      });
     });
   }
 
@@ -128,7 +149,9 @@ export const MERCHANTS_SCRIPT = String.raw`
   // ----- callback endpoints -------------------------------------------------------------------------
   function subName(id) {
     if (!id) return 'the merchant';
-    var s = subMerchants.filter(function (x) { return x.id === id; })[0];
+    var s = subMerchants.filter(function (x) {
+      return x.id === id;
+    })[0];
     return s ? s.name : id;
   }
 
@@ -136,14 +159,14 @@ export const MERCHANTS_SCRIPT = String.raw`
   function showSecret(endpoint, secret) {
     var panel = document.getElementById('secret-panel');
     document.getElementById('secret-endpoint').textContent = endpoint.url;
-    document.getElementById('secret-value').value = secret;
+    ui.input('secret-value').value = secret;
     panel.hidden = false;
     panel.setAttribute('role', 'alert');
     document.getElementById('secret-value').focus();
-    document.getElementById('secret-value').select();
+    ui.input('secret-value').select();
   }
   function hideSecret() {
-    document.getElementById('secret-value').value = '';
+    ui.input('secret-value').value = '';
     var panel = document.getElementById('secret-panel');
     panel.hidden = true;
     panel.removeAttribute('role');
@@ -154,9 +177,12 @@ export const MERCHANTS_SCRIPT = String.raw`
     ui.focus(document.getElementById('endpoints-h'));
   });
   document.getElementById('secret-copy').addEventListener('click', function () {
-    var input = document.getElementById('secret-value');
+    var input = ui.input('secret-value');
     input.select();
-    if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(function () { ui.flash('Secret copied to the clipboard.'); }, ui.fail);
+    if (navigator.clipboard)
+      navigator.clipboard.writeText(input.value).then(function () {
+        ui.flash('Secret copied to the clipboard.');
+      }, ui.fail);
   });
 
   function endpointAction(label, e, path, done) {
@@ -175,25 +201,44 @@ export const MERCHANTS_SCRIPT = String.raw`
       page.items.forEach(function (e) {
         var actions = [];
         if (e.status === 'ACTIVE') {
-          actions.push(endpointAction('Disable', e, '/disable', function () { ui.flash('Endpoint disabled: no new deliveries go to it.'); return loadEndpoints(); }));
+          actions.push(
+            endpointAction('Disable', e, '/disable', function () {
+              ui.flash('Endpoint disabled: no new deliveries go to it.');
+              return loadEndpoints();
+            }),
+          );
         } else {
-          actions.push(endpointAction('Enable', e, '/enable', function () { ui.flash('Endpoint enabled.'); return loadEndpoints(); }));
+          actions.push(
+            endpointAction('Enable', e, '/enable', function () {
+              ui.flash('Endpoint enabled.');
+              return loadEndpoints();
+            }),
+          );
         }
         if (e.signingScheme === 'STANDARD_WEBHOOKS') {
-          actions.push(endpointAction('Rotate secret', e, '/secret', function (r) { showSecret(r, r.secret); return loadEndpoints(); }));
+          actions.push(
+            endpointAction('Rotate secret', e, '/secret', function (r) {
+              showSecret(r, r.secret);
+              return loadEndpoints();
+            }),
+          );
         }
-        actions.push(h('a', { href: '/console/deliveries' + ui.qs({ endpointId: e.id }) }, ['Deliveries', h('span', { class: 'visually-hidden', text: ' to ' + e.url })]));
+        actions.push(
+          h('a', { href: '/console/deliveries' + ui.qs({ endpointId: e.id }) }, ['Deliveries', h('span', { class: 'visually-hidden', text: ' to ' + e.url })]),
+        );
         var status = [ui.badge(e.status)];
         if (e.disabledReason) status.push(h('div', { class: 'hint', text: e.disabledReason }));
         if (e.failingSince) status.push(h('div', { class: 'hint' }, ['failing since ', ui.time(e.failingSince)]));
-        body.appendChild(h('tr', null, [
-          h('td', { class: 'mono' }, [e.url, h('div', { class: 'hint' }, ui.shortId(e.id))]),
-          h('td', null, subName(e.subMerchantId)),
-          h('td', null, e.signingScheme + (e.hasPreviousSecret ? ' (previous secret still used)' : '')),
-          h('td', null, e.eventTypes.join(', ')),
-          h('td', null, status),
-          h('td', null, h('div', { class: 'actions' }, actions)),
-        ]));
+        body.appendChild(
+          h('tr', null, [
+            h('td', { class: 'mono' }, [e.url, h('div', { class: 'hint' }, ui.shortId(e.id))]),
+            h('td', null, subName(e.subMerchantId)),
+            h('td', null, e.signingScheme + (e.hasPreviousSecret ? ' (previous secret still used)' : '')),
+            h('td', null, e.eventTypes.join(', ')),
+            h('td', null, status),
+            h('td', null, h('div', { class: 'actions' }, actions)),
+          ]),
+        );
       });
       if (page.items.length === 0) body.appendChild(h('tr', null, h('td', { colspan: 6, text: 'No callback endpoints.' })));
     });
@@ -214,16 +259,20 @@ export const MERCHANTS_SCRIPT = String.raw`
   function loadGatewayKey() {
     return ui.api('GET', '/admin/v1/gateway/public-key').then(function (k) {
       document.getElementById('gateway-key-fingerprint').textContent = 'sha256 ' + k.fingerprint;
-      document.getElementById('gateway-key-base64').value = k.base64;
-      document.getElementById('gateway-key-pem').value = k.pem;
+      ui.input('gateway-key-base64').value = k.base64;
+      ui.input('gateway-key-pem').value = k.pem;
     });
   }
   document.getElementById('gateway-key-copy').addEventListener('click', function () {
-    var input = document.getElementById('gateway-key-base64');
+    var input = ui.input('gateway-key-base64');
     input.select();
-    if (navigator.clipboard) navigator.clipboard.writeText(input.value).then(function () { ui.flash('Gateway public key copied to the clipboard.'); }, ui.fail);
+    if (navigator.clipboard)
+      navigator.clipboard.writeText(input.value).then(function () {
+        ui.flash('Gateway public key copied to the clipboard.');
+      }, ui.fail);
   });
 
+  /** @type {Promise<unknown>} */
   var start = Promise.all([loadMerchants(true), loadGatewayKey()]);
   if (selectedId) {
     detail.hidden = false;
@@ -231,8 +280,9 @@ export const MERCHANTS_SCRIPT = String.raw`
       .then(loadMerchant)
       .then(loadSubMerchants)
       .then(loadEndpoints)
-      .then(function () { ui.focus(document.getElementById('merchant-detail-h')); });
+      .then(function () {
+        ui.focus(document.getElementById('merchant-detail-h'));
+      });
   }
   start.catch(ui.fail);
 })();
-`;

@@ -1,6 +1,6 @@
+// @ts-check
 // The deliveries page.
-// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript/CSS, no backticks or template placeholders inside.
-export const DELIVERIES_SCRIPT = String.raw`
+// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript, no build step.
 /* Deliveries: filter by status, endpoint, merchant and time; redeliver one; recover an endpoint's failures. */
 (function () {
   'use strict';
@@ -20,14 +20,15 @@ export const DELIVERIES_SCRIPT = String.raw`
 
   // The form shows the filters in force (GET form: they live in the address, so a filtered view can be shared).
   ['status', 'endpointId', 'merchantId', 'since', 'until'].forEach(function (name) {
-    var el = document.querySelector('#delivery-filter [name="' + name + '"]');
+    var el = /** @type {HTMLInputElement | null} */ (document.querySelector('#delivery-filter [name="' + name + '"]'));
     if (el && params.get(name)) el.value = params.get(name);
   });
-  if (filter.endpointId) document.getElementById('r-endpoint').value = filter.endpointId;
+  if (filter.endpointId) ui.input('r-endpoint').value = filter.endpointId;
 
   var SETTLED = ['DELIVERED', 'FAILED'];
 
   function lastAnswer(d) {
+    /** @type {Array<string | HTMLElement>} */
     var parts = [d.lastHttpStatus === null ? 'no HTTP answer' : 'HTTP ' + d.lastHttpStatus];
     if (d.lastError) parts.push(h('div', { class: 'hint', text: d.lastError }));
     return parts;
@@ -55,14 +56,19 @@ export const DELIVERIES_SCRIPT = String.raw`
           ui.flash('Delivery ' + id.slice(0, 8) + ' is still ' + d.status + '; refresh later.');
           return;
         }
-        return new Promise(function (r) { setTimeout(r, 500); }).then(poll);
+        return new Promise(function (r) {
+          setTimeout(r, 500);
+        }).then(poll);
       });
     }
     return poll();
   }
 
   function deliveryRow(d) {
-    var redeliver = h('button', { type: 'button', class: 'small', disabled: d.status === 'LEASED' }, ['Redeliver', h('span', { class: 'visually-hidden', text: ' delivery ' + d.id })]);
+    var redeliver = h('button', { type: 'button', class: 'small', disabled: d.status === 'LEASED' }, [
+      'Redeliver',
+      h('span', { class: 'visually-hidden', text: ' delivery ' + d.id }),
+    ]);
     var endpointLink = h('a', { href: '/console/deliveries' + ui.qs({ endpointId: d.endpointId }) }, ui.shortId(d.endpointId));
     var row = h('tr', { 'data-delivery-id': d.id }, [
       h('td', null, ui.time(d.createdAt)),
@@ -81,22 +87,42 @@ export const DELIVERIES_SCRIPT = String.raw`
           ui.flash('Delivery ' + d.id.slice(0, 8) + ' queued again; waiting for the result...');
           return follow(row, d.id, redeliver);
         })
-        .catch(function (err) { redeliver.disabled = false; ui.fail(err); });
+        .catch(function (err) {
+          redeliver.disabled = false;
+          ui.fail(err);
+        });
     });
     return row;
   }
 
   function load(reset) {
-    if (reset) { cursor = null; ui.clear(tbody); }
-    var q = { status: filter.status, endpointId: filter.endpointId, merchantId: filter.merchantId, since: filter.since, until: filter.until, limit: 50, cursor: cursor };
+    if (reset) {
+      cursor = null;
+      ui.clear(tbody);
+    }
+    var q = {
+      status: filter.status,
+      endpointId: filter.endpointId,
+      merchantId: filter.merchantId,
+      since: filter.since,
+      until: filter.until,
+      limit: 50,
+      cursor: cursor,
+    };
     return ui.api('GET', '/admin/v1/deliveries' + ui.qs(q)).then(function (page) {
-      page.items.forEach(function (d) { tbody.appendChild(deliveryRow(d)); });
+      page.items.forEach(function (d) {
+        tbody.appendChild(deliveryRow(d));
+      });
       document.getElementById('delivery-empty').hidden = !(reset && page.items.length === 0);
       cursor = page.nextCursor;
       more.hidden = !cursor;
     });
   }
-  more.addEventListener('click', function () { ui.busy(more, function () { return load(false); }); });
+  more.addEventListener('click', function () {
+    ui.busy(more, function () {
+      return load(false);
+    });
+  });
 
   ui.onSubmit(document.getElementById('recover-form'), function (v) {
     var since = ui.isoFromLocal(v.since);
@@ -110,4 +136,3 @@ export const DELIVERIES_SCRIPT = String.raw`
 
   load(true).catch(ui.fail);
 })();
-`;

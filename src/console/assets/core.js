@@ -1,6 +1,6 @@
+// @ts-check
 // Shared by every signed-in page: the admin API client (session cookie + X-CSRF-Token) and DOM helpers.
-// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript/CSS, no backticks or template placeholders inside.
-export const CORE_SCRIPT = String.raw`
+// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript, no build step.
 /* ACQP console core: the admin API client, DOM helpers, formatting. No framework, no inline HTML from data. */
 (function () {
   'use strict';
@@ -10,7 +10,8 @@ export const CORE_SCRIPT = String.raw`
 
   /** Calls the admin API with the session cookie and this session's CSRF token; rejects with the API's message. */
   function api(method, path, body) {
-    var headers = { 'Accept': 'application/json', 'X-CSRF-Token': csrf };
+    var headers = { Accept: 'application/json', 'X-CSRF-Token': csrf };
+    /** @type {RequestInit} */
     var init = { method: method, headers: headers, credentials: 'same-origin', cache: 'no-store' };
     if (body !== undefined) {
       headers['Content-Type'] = 'application/json';
@@ -22,8 +23,12 @@ export const CORE_SCRIPT = String.raw`
         throw new Error('your session has ended; log in again');
       }
       return res.text().then(function (text) {
-        var json = null;
-        try { json = text ? JSON.parse(text) : null; } catch (e) { json = null; }
+        var json;
+        try {
+          json = text ? JSON.parse(text) : null;
+        } catch (e) {
+          json = null;
+        }
         if (!res.ok) {
           var message = json && json.error ? json.error.message + ' (' + json.error.code + ')' : 'HTTP ' + res.status;
           throw new Error(message);
@@ -74,7 +79,9 @@ export const CORE_SCRIPT = String.raw`
   /** "2026-05-01 12:34:56" in the browser's time zone. */
   function localTime(iso) {
     var d = new Date(iso);
-    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+    return (
+      d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds())
+    );
   }
 
   /** A <time> element: local time shown, UTC in its datetime and title. */
@@ -94,7 +101,9 @@ export const CORE_SCRIPT = String.raw`
   function localInputValue(iso) {
     var d = new Date(iso);
     if (isNaN(d.getTime())) return '';
-    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+    return (
+      d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + 'T' + pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds())
+    );
   }
 
   var GOOD = ['ACTIVE', 'DELIVERED', 'SUCCEEDED', 'APPLIED', 'S', 'SUCCESS', 'VALID'];
@@ -147,15 +156,24 @@ export const CORE_SCRIPT = String.raw`
     return Promise.resolve()
       .then(action)
       .catch(fail)
-      .then(function () { if (control) control.disabled = false; });
+      .then(function () {
+        if (control) control.disabled = false;
+      });
   }
 
   function onSubmit(form, action) {
     form.addEventListener('submit', function (event) {
       event.preventDefault();
       var button = form.querySelector('button[type="submit"]');
-      busy(button, function () { return action(formValues(form), form); });
+      busy(button, function () {
+        return action(formValues(form), form);
+      });
     });
+  }
+
+  /** @param {string} id @returns {HTMLInputElement} */
+  function input(id) {
+    return /** @type {HTMLInputElement} */ (document.getElementById(id));
   }
 
   function searchParams() {
@@ -189,9 +207,25 @@ export const CORE_SCRIPT = String.raw`
   }
 
   window.ConsoleUI = {
-    api: api, h: h, append: append, clear: clear, time: time, localTime: localTime, isoFromLocal: isoFromLocal,
-    localInputValue: localInputValue, badge: badge, shortId: shortId, flash: flash, fail: fail, formValues: formValues,
-    busy: busy, onSubmit: onSubmit, searchParams: searchParams, qs: qs, focus: focus, pad: pad
+    api: api,
+    h: h,
+    append: append,
+    clear: clear,
+    time: time,
+    localTime: localTime,
+    isoFromLocal: isoFromLocal,
+    localInputValue: localInputValue,
+    badge: badge,
+    shortId: shortId,
+    flash: flash,
+    fail: fail,
+    formValues: formValues,
+    busy: busy,
+    onSubmit: onSubmit,
+    input: input,
+    searchParams: searchParams,
+    qs: qs,
+    focus: focus,
+    pad: pad,
   };
 })();
-`;

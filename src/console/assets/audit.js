@@ -1,6 +1,6 @@
+// @ts-check
 // The audit trail page.
-// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript/CSS, no backticks or template placeholders inside.
-export const AUDIT_SCRIPT = String.raw`
+// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript, no build step.
 /* Audit trail: every operator write, newest first, filtered by operator and time. */
 (function () {
   'use strict';
@@ -18,7 +18,7 @@ export const AUDIT_SCRIPT = String.raw`
   var empty = document.getElementById('audit-empty');
 
   ['actor', 'since', 'until'].forEach(function (name) {
-    var el = document.querySelector('#audit-filter [name="' + name + '"]');
+    var el = /** @type {HTMLInputElement | null} */ (document.querySelector('#audit-filter [name="' + name + '"]'));
     if (el && params.get(name)) el.value = params.get(name);
   });
 
@@ -34,16 +34,24 @@ export const AUDIT_SCRIPT = String.raw`
   }
 
   function load(reset) {
-    if (reset) { cursor = null; ui.clear(tbody); }
+    if (reset) {
+      cursor = null;
+      ui.clear(tbody);
+    }
     var q = { limit: 50, cursor: cursor, actor: filter.actor, since: filter.since, until: filter.until };
     return ui.api('GET', '/admin/v1/audit' + ui.qs(q)).then(function (page) {
-      page.items.forEach(function (e) { tbody.appendChild(row(e)); });
+      page.items.forEach(function (e) {
+        tbody.appendChild(row(e));
+      });
       empty.hidden = !(reset && page.items.length === 0);
       cursor = page.nextCursor;
       more.hidden = !cursor;
     });
   }
-  more.addEventListener('click', function () { ui.busy(more, function () { return load(false); }); });
+  more.addEventListener('click', function () {
+    ui.busy(more, function () {
+      return load(false);
+    });
+  });
   load(true).catch(ui.fail);
 })();
-`;

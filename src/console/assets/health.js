@@ -1,6 +1,6 @@
+// @ts-check
 // The health and charts page.
-// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript/CSS, no backticks or template placeholders inside.
-export const HEALTH_SCRIPT = String.raw`
+// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript, no build step.
 /* Health and charts: per-minute activity as inline SVG bar charts, and callback endpoint health. */
 (function () {
   'use strict';
@@ -10,8 +10,12 @@ export const HEALTH_SCRIPT = String.raw`
 
   function s(tag, attrs, children) {
     var el = document.createElementNS(SVG, tag);
-    Object.keys(attrs || {}).forEach(function (k) { el.setAttribute(k, String(attrs[k])); });
-    (children || []).forEach(function (c) { el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c))); });
+    Object.keys(attrs || {}).forEach(function (k) {
+      el.setAttribute(k, String(attrs[k]));
+    });
+    (children || []).forEach(function (c) {
+      el.appendChild(typeof c === 'object' ? c : document.createTextNode(String(c)));
+    });
     return el;
   }
 
@@ -30,16 +34,28 @@ export const HEALTH_SCRIPT = String.raw`
 
   /** A bar per minute; the numbers are also in the figure's summary line and its data table. */
   function barChart(figure, minutes, key, cls, unit) {
-    var W = 400, H = 170, L = 30, R = 6, T = 10, B = 24;
-    var values = minutes.map(function (m) { return m[key]; });
+    var W = 400,
+      H = 170,
+      L = 30,
+      R = 6,
+      T = 10,
+      B = 24;
+    var values = minutes.map(function (m) {
+      return m[key];
+    });
     var max = niceMax(Math.max.apply(null, values.concat([0])));
-    var total = values.reduce(function (a, b) { return a + b; }, 0);
+    var total = values.reduce(function (a, b) {
+      return a + b;
+    }, 0);
     var peak = values.indexOf(Math.max.apply(null, values));
-    var plotW = W - L - R, plotH = H - T - B, step = plotW / Math.max(1, values.length);
+    var plotW = W - L - R,
+      plotH = H - T - B,
+      step = plotW / Math.max(1, values.length);
     var caption = figure.querySelector('figcaption').textContent;
-    var summary = total === 0
-      ? 'None in the last ' + values.length + ' minutes.'
-      : total + ' in the last ' + values.length + ' minutes; at most ' + values[peak] + ' a minute (at ' + hhmm(minutes[peak].minute) + ').';
+    var summary =
+      total === 0
+        ? 'None in the last ' + values.length + ' minutes.'
+        : total + ' in the last ' + values.length + ' minutes; at most ' + values[peak] + ' a minute (at ' + hhmm(minutes[peak].minute) + ').';
     var svg = s('svg', { viewBox: '0 0 ' + W + ' ' + H, role: 'img', 'aria-label': caption + ': ' + summary, 'data-total': total });
     [0, max / 2, max].forEach(function (v) {
       var y = T + plotH - (v / max) * plotH;
@@ -62,9 +78,15 @@ export const HEALTH_SCRIPT = String.raw`
     });
     ui.clear(figure.querySelector('.chart-canvas')).appendChild(svg);
     figure.querySelector('.chart-summary').textContent = summary;
-    var rows = minutes.map(function (m) { return h('tr', null, [h('th', { scope: 'row' }, hhmm(m.minute)), h('td', { class: 'num' }, String(m[key]))]); });
+    var rows = minutes.map(function (m) {
+      return h('tr', null, [h('th', { scope: 'row' }, hhmm(m.minute)), h('td', { class: 'num' }, String(m[key]))]);
+    });
     ui.clear(figure.querySelector('.chart-table')).appendChild(
-      h('table', null, [h('caption', { class: 'visually-hidden', text: caption }), h('thead', null, h('tr', null, [h('th', { scope: 'col' }, 'Minute'), h('th', { scope: 'col' }, unit)])), h('tbody', null, rows)]),
+      h('table', null, [
+        h('caption', { class: 'visually-hidden', text: caption }),
+        h('thead', null, h('tr', null, [h('th', { scope: 'col' }, 'Minute'), h('th', { scope: 'col' }, unit)])),
+        h('tbody', null, rows),
+      ]),
     );
   }
 
@@ -87,8 +109,18 @@ export const HEALTH_SCRIPT = String.raw`
   function endpointRow(e) {
     var rate = h('td', { text: '...' });
     var lastError = h('td', { text: '...' });
-    var actions = [h('a', { href: '/console/deliveries' + ui.qs({ endpointId: e.endpointId }) }, ['Deliveries', h('span', { class: 'visually-hidden', text: ' to ' + e.url })])];
-    actions.push(h('a', { href: '/console/merchants' + ui.qs({ merchant: e.merchantId }) }, ['Merchant', h('span', { class: 'visually-hidden', text: ' ' + e.merchantName })]));
+    var actions = [
+      h('a', { href: '/console/deliveries' + ui.qs({ endpointId: e.endpointId }) }, [
+        'Deliveries',
+        h('span', { class: 'visually-hidden', text: ' to ' + e.url }),
+      ]),
+    ];
+    actions.push(
+      h('a', { href: '/console/merchants' + ui.qs({ merchant: e.merchantId }) }, [
+        'Merchant',
+        h('span', { class: 'visually-hidden', text: ' ' + e.merchantName }),
+      ]),
+    );
     var status = [ui.badge(e.status)];
     if (e.disabledReason) status.push(h('div', { class: 'hint', text: e.disabledReason }));
     if (e.failingSince) status.push(h('div', { class: 'hint' }, ['failing since ', ui.time(e.failingSince)]));
@@ -101,19 +133,30 @@ export const HEALTH_SCRIPT = String.raw`
       lastError,
       h('td', null, h('div', { class: 'actions' }, actions)),
     ]);
-    ui.api('GET', '/admin/v1/endpoints/' + encodeURIComponent(e.endpointId) + '/health').then(function (hl) {
-      rate.textContent = attempts(hl.attempts, hl.successRate);
-      ui.clear(lastError);
-      if (!hl.lastError) lastError.textContent = 'none';
-      else ui.append(lastError, [ui.time(hl.lastError.at), h('div', null, (hl.lastError.errorClass || 'error') + (hl.lastError.httpStatus ? ', HTTP ' + hl.lastError.httpStatus : ''))]);
-    }).catch(function (err) { rate.textContent = '?'; lastError.textContent = err.message; });
+    ui.api('GET', '/admin/v1/endpoints/' + encodeURIComponent(e.endpointId) + '/health')
+      .then(function (hl) {
+        rate.textContent = attempts(hl.attempts, hl.successRate);
+        ui.clear(lastError);
+        if (!hl.lastError) lastError.textContent = 'none';
+        else
+          ui.append(lastError, [
+            ui.time(hl.lastError.at),
+            h('div', null, (hl.lastError.errorClass || 'error') + (hl.lastError.httpStatus ? ', HTTP ' + hl.lastError.httpStatus : '')),
+          ]);
+      })
+      .catch(function (err) {
+        rate.textContent = '?';
+        lastError.textContent = err.message;
+      });
     return row;
   }
 
   function loadEndpoints() {
     return ui.api('GET', '/admin/v1/stats/endpoints?minutes=60&limit=50').then(function (r) {
       var body = ui.clear(document.querySelector('#endpoint-health-table tbody'));
-      r.items.forEach(function (e) { body.appendChild(endpointRow(e)); });
+      r.items.forEach(function (e) {
+        body.appendChild(endpointRow(e));
+      });
       document.getElementById('endpoint-health-empty').hidden = r.items.length > 0;
     });
   }
@@ -122,7 +165,12 @@ export const HEALTH_SCRIPT = String.raw`
     return Promise.all([loadCharts(), loadEndpoints()]);
   }
   var button = document.getElementById('refresh');
-  button.addEventListener('click', function () { ui.busy(button, function () { return refresh().then(function () { ui.flash('Refreshed.'); }); }); });
+  button.addEventListener('click', function () {
+    ui.busy(button, function () {
+      return refresh().then(function () {
+        ui.flash('Refreshed.');
+      });
+    });
+  });
   refresh().catch(ui.fail);
 })();
-`;

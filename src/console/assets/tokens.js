@@ -1,6 +1,6 @@
+// @ts-check
 // The token look-up page.
-// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript/CSS, no backticks or template placeholders inside.
-export const TOKENS_SCRIPT = String.raw`
+// Served as is from /console/assets (see console-assets.ts): plain browser JavaScript, no build step.
 /* Token look-up: by value (POST body, never the URL) or by customer id; the token's whole timeline. */
 (function () {
   'use strict';
@@ -27,7 +27,10 @@ export const TOKENS_SCRIPT = String.raw`
       ['Refresh token expires', ui.time(t.refreshTokenExpiryTime)],
       ['Id', h('span', { class: 'mono', text: t.id })],
     ];
-    rows.forEach(function (r) { dl.appendChild(h('dt', null, r[0])); dl.appendChild(h('dd', null, r[1])); });
+    rows.forEach(function (r) {
+      dl.appendChild(h('dt', null, r[0]));
+      dl.appendChild(h('dd', null, r[1]));
+    });
     document.getElementById('token-h').textContent = 'Token ' + t.accessToken;
   }
 
@@ -49,30 +52,51 @@ export const TOKENS_SCRIPT = String.raw`
       if (!details.open || loaded) return;
       loaded = true;
       box.appendChild(h('p', { class: 'hint', text: 'Loading...' }));
-      ui.api('GET', '/admin/v1/deliveries/' + encodeURIComponent(delivery.id)).then(function (d) {
-        ui.clear(box);
-        d.attempts.forEach(function (a) {
-          box.appendChild(h('p', null, 'Attempt ' + a.attemptNo + ': ' + (a.httpStatus === null ? 'no HTTP answer' : 'HTTP ' + a.httpStatus)));
-          box.appendChild(h('pre', { text: a.responseBody === null ? '(no body)' : a.responseBody }));
+      ui.api('GET', '/admin/v1/deliveries/' + encodeURIComponent(delivery.id))
+        .then(function (d) {
+          ui.clear(box);
+          d.attempts.forEach(function (a) {
+            box.appendChild(h('p', null, 'Attempt ' + a.attemptNo + ': ' + (a.httpStatus === null ? 'no HTTP answer' : 'HTTP ' + a.httpStatus)));
+            box.appendChild(h('pre', { text: a.responseBody === null ? '(no body)' : a.responseBody }));
+          });
+          if (d.attempts.length === 0) box.appendChild(h('p', { text: 'No attempt yet.' }));
+        })
+        .catch(function (err) {
+          ui.clear(box);
+          ui.fail(err);
         });
-        if (d.attempts.length === 0) box.appendChild(h('p', { text: 'No attempt yet.' }));
-      }).catch(function (err) { ui.clear(box); ui.fail(err); });
     });
     return details;
   }
 
   function deliveryItem(d) {
-    var attempts = h('ol', { 'aria-label': 'Attempts' }, d.attempts.map(function (a) {
-      return h('li', null, [
-        'Attempt ' + a.attemptNo + ' at ', ui.time(a.startedAt), ': ',
-        a.httpStatus === null ? 'no HTTP answer' : 'HTTP ' + a.httpStatus, ', ', ui.badge(a.outcome),
-        a.errorClass ? ' ' + a.errorClass : '', ' (' + a.durationMs + ' ms)',
-      ]);
-    }));
+    var attempts = h(
+      'ol',
+      { 'aria-label': 'Attempts' },
+      d.attempts.map(function (a) {
+        return h('li', null, [
+          'Attempt ' + a.attemptNo + ' at ',
+          ui.time(a.startedAt),
+          ': ',
+          a.httpStatus === null ? 'no HTTP answer' : 'HTTP ' + a.httpStatus,
+          ', ',
+          ui.badge(a.outcome),
+          a.errorClass ? ' ' + a.errorClass : '',
+          ' (' + a.durationMs + ' ms)',
+        ]);
+      }),
+    );
     var link = h('a', { href: '/console/deliveries' + ui.qs({ endpointId: d.endpointId }) }, ['deliveries of this endpoint']);
     return h('li', null, [
-      'Delivery to endpoint ', ui.shortId(d.endpointId), ': ', ui.badge(d.status),
-      ', ' + d.attemptCount + ' attempt(s) in the current series', d.lastError ? ', last error ' + d.lastError : '', ' (', link, ')',
+      'Delivery to endpoint ',
+      ui.shortId(d.endpointId),
+      ': ',
+      ui.badge(d.status),
+      ', ' + d.attemptCount + ' attempt(s) in the current series',
+      d.lastError ? ', last error ' + d.lastError : '',
+      ' (',
+      link,
+      ')',
       d.attempts.length ? attempts : h('p', { class: 'hint', text: 'No attempt yet.' }),
       d.attempts.length ? responses(d) : null,
     ]);
@@ -89,11 +113,23 @@ export const TOKENS_SCRIPT = String.raw`
     });
     if (t.cancelTokenJob) {
       var j = t.cancelTokenJob;
-      var attempts = h('ol', { 'aria-label': 'cancelToken attempts' }, j.attempts.map(function (a) {
-        return h('li', null, ['Attempt ' + a.attemptNo + ' at ', ui.time(a.startedAt), ': ', resultText(a.resultStatus, a.resultCode, a.errorClass), ' (' + a.durationMs + ' ms)']);
-      }));
+      var attempts = h(
+        'ol',
+        { 'aria-label': 'cancelToken attempts' },
+        j.attempts.map(function (a) {
+          return h('li', null, [
+            'Attempt ' + a.attemptNo + ' at ',
+            ui.time(a.startedAt),
+            ': ',
+            resultText(a.resultStatus, a.resultCode, a.errorClass),
+            ' (' + a.durationMs + ' ms)',
+          ]);
+        }),
+      );
       var last = j.lastResultStatus ? ', last result ' + j.lastResultStatus + ' ' + (j.lastResultCode || '') : '';
-      items.push(entry(j.createdAt, 'cancelToken to Alipay+', h('span', null, [ui.badge(j.status), ' after ' + j.attemptCount + ' attempt(s)' + last]), attempts));
+      items.push(
+        entry(j.createdAt, 'cancelToken to Alipay+', h('span', null, [ui.badge(j.status), ' after ' + j.attemptCount + ' attempt(s)' + last]), attempts),
+      );
     }
     t.events.forEach(function (e) {
       var deliveries = e.deliveries.length
@@ -101,9 +137,13 @@ export const TOKENS_SCRIPT = String.raw`
         : h('p', { class: 'hint', text: 'No callback endpoint subscribed to this event.' });
       items.push(entry(e.occurredAt, 'Event ' + e.type, e.cancelSource ? 'canceled by ' + e.cancelSource : '', deliveries));
     });
-    items.sort(function (a, b) { return new Date(a.at).getTime() - new Date(b.at).getTime(); });
+    items.sort(function (a, b) {
+      return new Date(a.at).getTime() - new Date(b.at).getTime();
+    });
     var list = ui.clear(document.getElementById('timeline'));
-    items.forEach(function (i) { list.appendChild(i.node); });
+    items.forEach(function (i) {
+      list.appendChild(i.node);
+    });
     if (items.length === 0) list.appendChild(h('li', { text: 'Nothing recorded yet.' }));
   }
 
@@ -126,16 +166,18 @@ export const TOKENS_SCRIPT = String.raw`
   });
 
   function customer(customerId) {
-    document.getElementById('customer-id').value = customerId;
+    ui.input('customer-id').value = customerId;
     return ui.api('GET', '/admin/v1/tokens' + ui.qs({ customerId: customerId, limit: 200 })).then(function (page) {
       var body = ui.clear(document.querySelector('#customer-table tbody'));
       page.items.forEach(function (t) {
-        body.appendChild(h('tr', null, [
-          h('td', null, h('a', { href: '/console/tokens' + ui.qs({ id: t.id }), class: 'mono' }, t.accessToken)),
-          h('td', null, ui.badge(t.status)),
-          h('td', null, t.merchant ? t.merchant.name : t.referenceMerchantId || 'unknown'),
-          h('td', null, ui.time(t.createdAt)),
-        ]));
+        body.appendChild(
+          h('tr', null, [
+            h('td', null, h('a', { href: '/console/tokens' + ui.qs({ id: t.id }), class: 'mono' }, t.accessToken)),
+            h('td', null, ui.badge(t.status)),
+            h('td', null, t.merchant ? t.merchant.name : t.referenceMerchantId || 'unknown'),
+            h('td', null, ui.time(t.createdAt)),
+          ]),
+        );
       });
       if (page.items.length === 0) body.appendChild(h('tr', null, h('td', { colspan: 4, text: 'No token for this customer.' })));
       document.getElementById('customer-results-h').textContent = 'Tokens of customer ' + customerId;
@@ -146,7 +188,9 @@ export const TOKENS_SCRIPT = String.raw`
 
   var id = params.get('id');
   var customerId = params.get('customerId');
-  if (id) ui.api('GET', '/admin/v1/tokens/' + encodeURIComponent(id)).then(show).catch(ui.fail);
+  if (id)
+    ui.api('GET', '/admin/v1/tokens/' + encodeURIComponent(id))
+      .then(show)
+      .catch(ui.fail);
   else if (customerId) customer(customerId).catch(ui.fail);
 })();
-`;
