@@ -1,4 +1,5 @@
-import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { DomainError } from '../common/errors/domain-error';
+import { protocolAnswerFor } from '../common/errors/error-table';
 import type { ProtocolResult } from '../http/signed-reply';
 
 export const APS_SUCCESS: ProtocolResult = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' };
@@ -11,22 +12,5 @@ export function apsResultFor(err: unknown): ProtocolResult {
   if (!(err instanceof DomainError)) {
     return { resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U', resultMessage: 'temporarily unable to process; retry' };
   }
-  switch (err.code) {
-    case ErrorCode.INVALID_SIGNATURE:
-    case ErrorCode.INVALID_CLIENT:
-    case ErrorCode.KEY_NOT_FOUND:
-    case ErrorCode.PARAM_ILLEGAL:
-    case ErrorCode.MEDIA_TYPE_NOT_ACCEPTABLE:
-    case ErrorCode.ACCESS_DENIED:
-    case ErrorCode.PROCESS_FAIL:
-      return { resultCode: err.code, resultStatus: 'F', resultMessage: err.message };
-    case ErrorCode.INVALID_ACCESS_TOKEN:
-      return { resultCode: 'INVALID_TOKEN', resultStatus: 'F', resultMessage: err.message };
-    case ErrorCode.REQUEST_TRAFFIC_EXCEED_LIMIT:
-      return { resultCode: err.code, resultStatus: 'U', resultMessage: err.message };
-    case ErrorCode.NOT_FOUND:
-    case ErrorCode.CONFLICT:
-    case ErrorCode.UNAUTHORIZED:
-      return { resultCode: 'PROCESS_FAIL', resultStatus: 'F', resultMessage: err.message };
-  }
+  return { ...protocolAnswerFor(err.code, 'alipayPlus'), resultMessage: err.message };
 }

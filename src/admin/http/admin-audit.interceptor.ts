@@ -6,7 +6,7 @@ import { catchError, from, mergeMap, type Observable } from 'rxjs';
 import { DomainError } from '../../common/errors/domain-error';
 import { AuditTrail } from '../../operators/audit-trail';
 import { readsOnly } from './admin-access.guard';
-import { httpStatusFor } from './error-status';
+import { httpStatusFor } from '../../common/errors/error-table';
 
 /**
  * Every admin write, done or refused, becomes an audit row (and a log line):

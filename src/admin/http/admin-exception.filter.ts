@@ -2,7 +2,7 @@ import { Catch, HttpException, Logger, type ArgumentsHost, type ExceptionFilter 
 import type { FastifyReply } from 'fastify';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
 import type { AdminErrorResponse } from './admin-error.response';
-import { httpStatusFor } from './error-status';
+import { httpStatusFor } from '../../common/errors/error-table';
 
 /**
  * The one place admin routes turn failures into HTTP: domain errors by their

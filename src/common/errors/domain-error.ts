@@ -1,7 +1,7 @@
 /**
- * Every failure the gateway reports on purpose. Services throw these; one
- * mapping per audience (Alipay+, merchants, operators) turns a code into the
- * wire answer with an exhaustive switch.
+ * Every failure the gateway reports on purpose. Services throw these;
+ * ERROR_TABLE (error-table.ts) gives each code its answer to Alipay+, to
+ * merchants and to operators.
  */
 export enum ErrorCode {
   /** The signature, its headers or the request time did not verify. */
