@@ -5,7 +5,7 @@ import { ConfigError } from './config/config.error';
 import { readEnvironment } from './config/environment';
 import type { GatewayConfig } from './config/gateway-config';
 import { loadConfig } from './config/load-config';
-import { createApp } from './http/create-app';
+import { createApp } from './create-app';
 import { HealthService } from './ops/health.service';
 
 /**

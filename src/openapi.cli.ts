@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { buildOpenApiDocument, serializeOpenApi } from './http/openapi-document';
+import { buildOpenApiDocument, serializeOpenApi } from './openapi-document';
 
 /**
  * `npm run openapi [-- out.json]`: writes the OpenAPI document (default

@@ -32,7 +32,7 @@ export interface CallbackFacts {
 const SUCCESS_RESULT = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } as const;
 
 /**
- * The notifyAuthorization-style body (PROTOCOL.md, gateway → merchant): every
+ * The notifyAuthorization-style body (README "Gateway → merchants and sub-merchants: callbacks", gateway → merchant): every
  * field of the Antom SDKs' `AlipayAuthNotify` model we know, plus ours.
  *
  * - `notifyType` and `authorizationNotifyType` both name the event: Antom's

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ConfigError } from '../config/config.error';
 import { loadConfig } from '../config/load-config';
-import { parseDuration, parseDurationList } from './duration';
+import { parseDuration, parseDurationList } from '../config/duration';
 
 const sandbox = (env: Record<string, string> = {}) => loadConfig({ DATA_DIR: mkdtempSync(join(tmpdir(), 'acqp-cfg-')), ...env });
 

@@ -5,16 +5,14 @@ import { CallbackDispatcher } from './callback.dispatcher';
 import { CallbackMetrics } from './callback.metrics';
 import { CallbackSourceRepository } from './callback-source.repository';
 import { CompletionWriter } from './completion-writer';
-import { DeliveriesAdminController, EndpointDeliveriesAdminController } from './deliveries-admin.controller';
 import { DeliveryAdminRepository } from './delivery-admin.repository';
 import { DeliveryAdminService } from './delivery-admin.service';
 import { DeliveryRepository } from './delivery.repository';
 import { EventOutbox } from './event-outbox';
 import { EventRepository } from './event.repository';
 
-/** The outbox (events and their deliveries), the dispatcher that sends them, and the operator's delivery actions. */
+/** The outbox (events and their deliveries), the dispatcher that sends them, and the operator's delivery actions (served by src/admin). */
 @Module({
-  controllers: [DeliveriesAdminController, EndpointDeliveriesAdminController],
   providers: [
     EventOutbox,
     EventRepository,
@@ -28,6 +26,6 @@ import { EventRepository } from './event.repository';
     DeliveryAdminRepository,
     DeliveryAdminService,
   ],
-  exports: [EventOutbox, CallbackDispatcher, DeliveryRepository],
+  exports: [EventOutbox, CallbackDispatcher, DeliveryRepository, DeliveryAdminService],
 })
 export class CallbacksModule {}

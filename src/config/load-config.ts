@@ -1,8 +1,8 @@
 import { createHash, hkdfSync, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
-import { parseDuration, parseDurationList } from '../callbacks/duration';
-import { parseCidr } from '../outbound/ip-range';
+import { parseDuration, parseDurationList } from './duration';
+import { parseCidr } from './ip-range';
 import { loadPrivateKey, loadPublicKey } from '../signing/signing-keys';
 import { ConfigError } from './config.error';
 import type { Environment } from './environment';

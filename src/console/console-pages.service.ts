@@ -1,11 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { FastifyRequest } from 'fastify';
-import { CSRF_HEADER } from '../admin/http/admin-gate';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { AuditTrail } from '../operators/audit-trail';
 import { AuthThrottle } from '../operators/auth-throttle';
-import { clearedSessionCookie, isCrossSite, readCookie, sessionCookie, sessionCookieName } from '../operators/console-cookie';
+import { clearedSessionCookie, CSRF_HEADER, isCrossSite, readCookie, sessionCookie, sessionCookieName } from '../operators/console-cookie';
 import { ConsoleSessions, SESSION_TTL_MS, type ConsoleSession } from '../operators/console-sessions';
 import type { Operator } from '../operators/operator';
 import { OperatorDirectory } from '../operators/operator-directory';

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { CallbackEndpointEntity } from './callback-endpoint.entity';
-import type { PageRequest } from './keyset-page';
-import { newestFirst } from './keyset.query';
+import type { PageRequest } from '../common/keyset-page';
+import { newestFirst } from '../database/keyset.query';
 import type { EndpointFilter } from './merchant.commands';
 
 /** Data access for callback endpoints; every query is scoped to the owning merchant. */

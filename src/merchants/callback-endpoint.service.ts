@@ -8,7 +8,7 @@ import { UnitOfWork } from '../database/unit-of-work';
 import type { CallbackEndpointEntity } from './callback-endpoint.entity';
 import { CallbackEndpointRepository } from './callback-endpoint.repository';
 import { EndpointUrlPolicy } from './endpoint-url.policy';
-import { pageRequest, toPage, type Page } from './keyset-page';
+import { pageRequest, toPage, type Page } from '../common/keyset-page';
 import { withoutUndefined, type EndpointChanges, type EndpointFilter, type NewEndpoint } from './merchant.commands';
 import { MerchantRepository } from './merchant.repository';
 import { EVENT_TYPES, toEndpointView, type CallbackEventType, type EndpointView } from './merchant.views';

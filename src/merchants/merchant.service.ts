@@ -5,7 +5,7 @@ import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { UnitOfWork } from '../database/unit-of-work';
 import { EndpointUrlPolicy } from './endpoint-url.policy';
-import { pageRequest, toPage, type Page } from './keyset-page';
+import { pageRequest, toPage, type Page } from '../common/keyset-page';
 import { withoutUndefined, type MerchantChanges, type NewMerchant } from './merchant.commands';
 import type { ConsultPolicy, MerchantEntity } from './merchant.entity';
 import { normalisePublicKey } from './merchant-public-key';

@@ -2,8 +2,8 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
-import type { PageRequest } from './keyset-page';
-import { isUniqueViolation, newestFirst } from './keyset.query';
+import type { PageRequest } from '../common/keyset-page';
+import { isUniqueViolation, newestFirst } from '../database/keyset.query';
 import { SubMerchantEntity } from './sub-merchant.entity';
 
 /** Data access for sub-merchants; every query is scoped to the owning merchant. */

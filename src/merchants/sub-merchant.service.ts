@@ -4,7 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { UnitOfWork } from '../database/unit-of-work';
-import { pageRequest, toPage, type Page } from './keyset-page';
+import { pageRequest, toPage, type Page } from '../common/keyset-page';
 import { withoutUndefined, type NewSubMerchant, type SubMerchantChanges } from './merchant.commands';
 import { MerchantRepository } from './merchant.repository';
 import { toSubMerchantView, type SubMerchantView } from './merchant.views';

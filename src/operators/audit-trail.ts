@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import { Clock } from '../common/clock';
-import { toPage, type Page, type PageRequest } from '../merchants/keyset-page';
+import { toPage, type Page, type PageRequest } from '../common/keyset-page';
 import type { Operator } from './operator';
 import type { AuditEventEntity } from './operator.entity';
 import { AuditRepository } from './operators.repository';

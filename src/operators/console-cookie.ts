@@ -1,6 +1,9 @@
 import type { FastifyRequest } from 'fastify';
 import type { GatewayConfig } from '../config/gateway-config';
 
+/** The header the console's JS sends its session's CSRF token in. */
+export const CSRF_HEADER = 'x-csrf-token';
+
 /**
  * The session cookie: HttpOnly (scripts never see it), SameSite=Strict (no
  * other site's page can make the browser send it), Path=/ (the console's JS

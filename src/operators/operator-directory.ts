@@ -6,7 +6,7 @@ import { TokenVault } from '../common/crypto/token-vault';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
-import { toPage, type Page, type PageRequest } from '../merchants/keyset-page';
+import { toPage, type Page, type PageRequest } from '../common/keyset-page';
 import { BOOTSTRAP_OPERATOR, OPERATOR_NAME, OPERATOR_TOKEN_PREFIX, type Operator } from './operator';
 import type { OperatorEntity, OperatorRole } from './operator.entity';
 import { ConsoleSessionRepository, OperatorRepository } from './operators.repository';

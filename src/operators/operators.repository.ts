@@ -3,8 +3,8 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, LessThanOrEqual, type EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import { isMysql } from '../database/sql-dialect';
-import type { PageRequest } from '../merchants/keyset-page';
-import { isUniqueViolation, newestFirst } from '../merchants/keyset.query';
+import type { PageRequest } from '../common/keyset-page';
+import { isUniqueViolation, newestFirst } from '../database/keyset.query';
 import { AuditEventEntity, AuthThrottleEntity, ConsoleSessionEntity, OperatorEntity } from './operator.entity';
 
 /** Operators: named tokens, looked up by their keyed hash. No rules here: OperatorDirectory decides. */

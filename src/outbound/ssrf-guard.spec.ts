@@ -1,4 +1,4 @@
-import { inRange, parseCidr, parseIp } from './ip-range';
+import { inRange, parseCidr, parseIp } from '../config/ip-range';
 import { DnsResolver, SsrfBlockedError, SsrfGuard, UnresolvableHostError, type ResolvedAddress } from './ssrf-guard';
 
 class FakeResolver extends DnsResolver {

@@ -3,7 +3,7 @@ import { Inject, Injectable, Optional } from '@nestjs/common';
 import { Clock, SystemClock } from '../common/clock';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
-import { embeddedIpv4, formatIp, inRange, parseCidr, parseIp, type IpAddress, type IpRange } from './ip-range';
+import { embeddedIpv4, formatIp, inRange, parseCidr, parseIp, type IpAddress, type IpRange } from '../config/ip-range';
 
 export interface ResolvedAddress {
   readonly address: string;

@@ -1,5 +1,5 @@
 import { EVENT_TYPES } from '../../src/merchants/merchant.views';
-import { MAX_PAGE_SIZE } from '../../src/merchants/keyset-page';
+import { MAX_PAGE_SIZE } from '../../src/common/keyset-page';
 import { AUTH_NOTIFY_TYPES, type AuthNotifyType } from '../../src/notifications/auth-notify.dto';
 import { int, omittable, oneOf, optional, required, text, unchecked, type DtoModel, type Field } from './dto-model';
 

@@ -11,7 +11,7 @@ import { testEngine } from '../support/test-database';
 
 /**
  * Each official Antom server SDK builds its requests its own way (read from
- * their sources: alipay/global-open-sdk-{java,python,go,php,dotnet}; PROTOCOL.md
+ * their sources: alipay/global-open-sdk-{java,python,go,php,dotnet}; the README
  * sums them up). The Python and PHP SDKs themselves run in test/interop; the
  * others cannot run here, so this spec sends their exact shapes over raw HTTP:
  * request target, header names and duplicates, time format, body bytes and

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { buildOpenApiDocument, serializeOpenApi } from '../../src/http/openapi-document';
+import { buildOpenApiDocument, serializeOpenApi } from '../../src/openapi-document';
 
 const COMMITTED = join(__dirname, '..', '..', 'docs', 'openapi.json');
 

@@ -8,7 +8,7 @@ import { createRootLogger } from '../../src/common/logging/logger';
 import { TokenVault } from '../../src/common/crypto/token-vault';
 import { loadConfig } from '../../src/config/load-config';
 import type { GatewayConfig } from '../../src/config/gateway-config';
-import { createApp } from '../../src/http/create-app';
+import { createApp } from '../../src/create-app';
 import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-database';
 
 /** Sandbox mode: nothing configured but the database; the built-in simulator is the upstream. */

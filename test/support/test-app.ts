@@ -7,7 +7,7 @@ import type { Environment } from '../../src/config/environment';
 import type { GatewayConfig } from '../../src/config/gateway-config';
 import { loadConfig } from '../../src/config/load-config';
 import { createRootLogger } from '../../src/common/logging/logger';
-import { createApp } from '../../src/http/create-app';
+import { createApp } from '../../src/create-app';
 import { TEST_ACQUIRER_ID, TEST_ADMIN_TOKEN, TEST_CLIENT_ID, TEST_KEYS, TEST_TOKEN_ENCRYPTION_KEY } from './fixtures';
 import { createTestDatabase, type TestDatabase } from './test-database';
 

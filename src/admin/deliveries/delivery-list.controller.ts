@@ -6,9 +6,9 @@ import { DeliveryListService } from './delivery-list.service';
 import { DeliveryPageResponse } from './delivery.responses';
 
 /**
- * Read side of /admin/v1/deliveries. Redeliver/recover actions belong to the
- * callbacks module and go in a sibling `delivery-actions.controller.ts` under
- * the same `@AdminController('deliveries')` prefix.
+ * Read side of /admin/v1/deliveries: the list. One delivery with its answers
+ * is `delivery-detail.controller.ts`; redeliver is `delivery-actions.controller.ts`
+ * (the callbacks module's DeliveryAdminService does the work).
  */
 @AdminController('deliveries')
 export class DeliveryListController {

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
-import { pageRequest, toPage, type Page } from '../../merchants/keyset-page';
-import { DeliveryReadRepository } from '../read-models/delivery-read.repository';
+import { pageRequest, toPage, type Page } from '../../common/keyset-page';
+import { DeliveryReadRepository } from './delivery-read.repository';
 import type { DeliveryRecord } from '../read-models/read-models';
 
 export interface DeliveryQuery {

@@ -1,6 +1,6 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DELIVERY_STATUSES, STORED_ATTEMPT_OUTCOMES } from '../../callbacks/delivery.entity';
-import type { Page } from '../../merchants/keyset-page';
+import type { Page } from '../../common/keyset-page';
 import type { DeliveryAttemptRecord, DeliveryRecord } from '../read-models/read-models';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;

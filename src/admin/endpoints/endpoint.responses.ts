@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { EndpointWithSecret } from '../../merchants/callback-endpoint.service';
 import type { EndpointStatus, SigningScheme } from '../../merchants/callback-endpoint.entity';
-import type { Page } from '../../merchants/keyset-page';
+import type { Page } from '../../common/keyset-page';
 import { EVENT_TYPES, type CallbackEventType, type EndpointView } from '../../merchants/merchant.views';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;

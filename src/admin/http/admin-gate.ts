@@ -8,6 +8,7 @@ import type { Operator } from '../../operators/operator';
 import { OperatorDirectory } from '../../operators/operator-directory';
 import { AuthThrottle } from '../../operators/auth-throttle';
 import type { AdminErrorResponse } from './admin-error.response';
+import { CSRF_HEADER } from '../../operators/console-cookie';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -15,9 +16,6 @@ declare module 'fastify' {
     operator?: Operator;
   }
 }
-
-/** The header the console's JS sends its session's CSRF token in. */
-export const CSRF_HEADER = 'x-csrf-token';
 
 const BEARER = /^Bearer +(\S+) *$/i;
 

@@ -1,7 +1,7 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
-import { MAX_PAGE_SIZE } from '../../merchants/keyset-page';
+import { MAX_PAGE_SIZE } from '../../common/keyset-page';
 import { Omittable } from './dto-rules';
 
 /** `?limit=&cursor=` on every list; newest first. */

@@ -1,7 +1,7 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { DEFAULT_MERCHANT_RATE_PER_SECOND, effectiveRatePerSecond } from '../../merchant-api/rate-limiter';
 import type { ConsultPolicy, MerchantStatus } from '../../merchants/merchant.entity';
-import type { Page } from '../../merchants/keyset-page';
+import type { Page } from '../../common/keyset-page';
 import type { MerchantView } from '../../merchants/merchant.views';
 
 export class MerchantResponse {

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import type { AuditView } from '../../operators/audit-trail';
 import { OPERATOR_ROLES } from '../../operators/operator.entity';
 import type { OperatorView } from '../../operators/operator-directory';
-import type { Page } from '../../merchants/keyset-page';
+import type { Page } from '../../common/keyset-page';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

@@ -1,7 +1,7 @@
 import { Body, Get, HttpCode, Param, Post, Query, Req } from '@nestjs/common';
 import { ApiCreatedResponse, ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import type { FastifyRequest } from 'fastify';
-import { pageRequest } from '../../merchants/keyset-page';
+import { pageRequest } from '../../common/keyset-page';
 import { AuditTrail } from '../../operators/audit-trail';
 import { OperatorDirectory } from '../../operators/operator-directory';
 import { AdminController } from '../http/admin-controller.decorator';

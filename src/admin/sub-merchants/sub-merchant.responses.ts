@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import type { Page } from '../../merchants/keyset-page';
+import type { Page } from '../../common/keyset-page';
 import type { MerchantStatus } from '../../merchants/merchant.entity';
 import type { SubMerchantView } from '../../merchants/merchant.views';
 

@@ -3,8 +3,8 @@ import type { AuthorizationEntity } from '../../authorizations/authorization.ent
 import { mask } from '../../common/crypto/fingerprint';
 import { TokenVault } from '../../common/crypto/token-vault';
 import { DomainError, ErrorCode } from '../../common/errors/domain-error';
-import { pageRequest, toPage, type Page } from '../../merchants/keyset-page';
-import { DeliveryReadRepository } from '../read-models/delivery-read.repository';
+import { pageRequest, toPage, type Page } from '../../common/keyset-page';
+import { DeliveryReadRepository } from '../deliveries/delivery-read.repository';
 import type {
   CancelTokenJobRecord,
   DeliveryAttemptRecord,
@@ -14,7 +14,7 @@ import type {
   MerchantRequestRecord,
   NotificationRecord,
 } from '../read-models/read-models';
-import { TokenTimelineRepository } from '../read-models/token-timeline.repository';
+import { TokenTimelineRepository } from './token-timeline.repository';
 
 /** A token as operators see it: masked, never whole. */
 export interface TokenSummary {

@@ -2,7 +2,7 @@ import { ApiProperty } from '@nestjs/swagger';
 import { CANCEL_TOKEN_JOB_STATUSES } from '../../authorizations/cancel-token-job.entity';
 import { TOKEN_STATUSES } from '../../authorizations/token-state';
 import { RESULT_STATUSES } from '../../http/signed-reply';
-import type { Page } from '../../merchants/keyset-page';
+import type { Page } from '../../common/keyset-page';
 import { DeliveryAttemptResponse, DeliveryResponse } from '../deliveries/delivery.responses';
 import type { CancelTokenJobRecord, MerchantRef, MerchantRequestRecord, NotificationRecord } from '../read-models/read-models';
 import type { DeliveryWithAttempts, EventWithDeliveries, TokenDetail, TokenSummary } from './token-lookup.service';

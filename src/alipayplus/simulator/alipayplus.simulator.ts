@@ -15,6 +15,7 @@ import type {
   PendingNotification,
   ReceivedRequest,
   SimulatedTokenState,
+  SimulatorControls,
   SimulatorRule,
 } from './simulator.types';
 import { TokenRegistry } from './token.registry';
@@ -30,7 +31,7 @@ const SAMPLE_PSP_ID = '102208800000001230';
  * instance (under a prefix or not); drive it through this object or the
  * `/_simulator/` control routes.
  */
-export class AlipayPlusSimulator {
+export class AlipayPlusSimulator implements SimulatorControls {
   private readonly now: () => number;
   private readonly rules = new RuleBook();
   private readonly tokens = new TokenRegistry();

@@ -1,9 +1,8 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
 import { CANCEL_TOKEN_PATH } from '../cancel-token.transformers';
-import type { AlipayPlusSimulator } from './alipayplus.simulator';
 import { CancelTokenContext, handleCancelToken } from './cancel-token.handler';
-import type { AuthorizationInput, IssuedAuthorization, SimulatorRule } from './simulator.types';
+import type { AuthorizationInput, IssuedAuthorization, SimulatorControls, SimulatorRule } from './simulator.types';
 
 /** Control routes for scripts and manual testing; unsigned, and only where the simulator is mounted. */
 export const CONTROL_PREFIX = '/_simulator';
@@ -14,7 +13,7 @@ export const CONTROL_PREFIX = '/_simulator';
  * (or refuse) the body before the route sees it, whatever the host app
  * installed at its root.
  */
-export function simulatorPlugin(simulator: AlipayPlusSimulator, ctx: CancelTokenContext): FastifyPluginAsync {
+export function simulatorPlugin(simulator: SimulatorControls, ctx: CancelTokenContext): FastifyPluginAsync {
   return async (instance: FastifyInstance) => {
     instance.removeAllContentTypeParsers();
     const keepBytes = (_req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: Buffer) => void) => done(null, body);

@@ -205,3 +205,16 @@ export interface IssuedAuthorization extends AuthorizationRecord {
 export type TokenCancelSource = 'ACQUIRER' | 'PSP';
 
 export type SimulatedTokenState = 'ACTIVE' | 'CANCELED_BY_ACQUIRER' | 'CANCELED_BY_PSP' | 'UNKNOWN';
+
+/** What the simulator's control routes (simulator.plugin.ts) drive: AlipayPlusSimulator implements it. */
+export interface SimulatorControls {
+  setRule(accessToken: string, rule: SimulatorRule | null): void;
+  received(): readonly ReceivedRequest[];
+  receivedFor(accessToken: string): readonly ReceivedRequest[];
+  issueAuthorization(input: AuthorizationInput): Promise<IssuedAuthorization>;
+  cancelFromWallet(accessToken: string, options?: NotifyOptions): Promise<NotificationHandle>;
+  notificationAttempts(): readonly NotificationAttempt[];
+  pendingNotifications(): readonly PendingNotification[];
+  flushRetries(): Promise<void>;
+  reset(): void;
+}

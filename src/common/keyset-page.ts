@@ -1,4 +1,4 @@
-import { DomainError, ErrorCode } from '../common/errors/domain-error';
+import { DomainError, ErrorCode } from './errors/domain-error';
 
 /** Page size when the caller names none. */
 export const DEFAULT_PAGE_SIZE = 50;

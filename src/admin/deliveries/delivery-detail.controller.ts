@@ -1,7 +1,7 @@
 import { Get, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { AdminController } from '../../admin/http/admin-controller.decorator';
-import { AdminErrorResponse } from '../../admin/http/admin-error.response';
+import { AdminController } from '../http/admin-controller.decorator';
+import { AdminErrorResponse } from '../http/admin-error.response';
 import { DeliveryDetailResponse } from './delivery-detail.responses';
 import { DeliveryDetailService } from './delivery-detail.service';
 

@@ -1,4 +1,4 @@
-import { DomainError } from '../common/errors/domain-error';
+import { DomainError } from './errors/domain-error';
 import { encodeCursor, MAX_PAGE_SIZE, pageRequest, toPage } from './keyset-page';
 
 describe(pageRequest.name, () => {

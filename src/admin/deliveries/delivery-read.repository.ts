@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type SelectQueryBuilder } from 'typeorm';
-import type { PageRequest } from '../../merchants/keyset-page';
-import { newestFirst } from '../../merchants/keyset.query';
-import { rawDate, rawDateOrNull, rawIntOrNull, type DeliveryAttemptRecord, type DeliveryRecord } from './read-models';
+import type { PageRequest } from '../../common/keyset-page';
+import { newestFirst } from '../../database/keyset.query';
+import { rawDate, rawDateOrNull, rawIntOrNull, type DeliveryAttemptRecord, type DeliveryRecord } from '../read-models/read-models';
 
 export interface DeliveryFilter {
   readonly status?: string;
@@ -13,8 +13,14 @@ export interface DeliveryFilter {
   readonly until?: Date;
 }
 
+export interface AttemptWithResponse extends DeliveryAttemptRecord {
+  /** The first 1 KiB of what the endpoint answered, as stored; null when nothing came back. */
+  readonly responseBody: string | null;
+}
+
 /**
- * Reads the deliveries and delivery_attempts tables by name. The callbacks
+ * The one read repository for deliveries, serving the admin API's lists and
+ * the console's detail view. Reads the deliveries and delivery_attempts tables by name. The callbacks
  * module owns their entities and every write; reading raw keeps this module
  * from registering a second entity for the same table.
  */
@@ -71,13 +77,40 @@ export class DeliveryReadRepository {
     }));
   }
 
+  async delivery(id: string): Promise<DeliveryRecord | null> {
+    const r = await this.deliveries().where('d.id = :id', { id }).getRawOne<Record<string, unknown>>();
+    return r ? toDelivery(r) : null;
+  }
+
+  /** One delivery's attempts, oldest first, with what the endpoint answered (the console's detail view). */
+  async attemptsWithResponses(deliveryId: string): Promise<AttemptWithResponse[]> {
+    const rows = await this.dataSource
+      .createQueryBuilder()
+      .select(['a.attempt_no AS attempt_no', 'a.started_at AS started_at', 'a.duration_ms AS duration_ms', 'a.http_status AS http_status'])
+      .addSelect(['a.outcome AS outcome', 'a.error_class AS error_class', 'a.response_body AS response_body'])
+      .from('delivery_attempts', 'a')
+      .where('a.delivery_id = :deliveryId', { deliveryId })
+      .orderBy('a.attempt_no', 'ASC')
+      .getRawMany<Record<string, unknown>>();
+    return rows.map((r) => ({
+      deliveryId,
+      attemptNo: Number(r.attempt_no),
+      startedAt: rawDate(r.started_at),
+      durationMs: Number(r.duration_ms),
+      httpStatus: rawIntOrNull(r.http_status),
+      outcome: String(r.outcome),
+      errorClass: (r.error_class as string | null) ?? null,
+      responseBody: (r.response_body as string | null) ?? null,
+    }));
+  }
+
   private deliveries(): SelectQueryBuilder<Record<string, unknown>> {
     return deliveryQuery(this.dataSource);
   }
 }
 
 /** Deliveries with their event type, as rows `toDelivery` maps: the one read shape for the admin API and the console. */
-export function deliveryQuery(dataSource: DataSource): SelectQueryBuilder<Record<string, unknown>> {
+function deliveryQuery(dataSource: DataSource): SelectQueryBuilder<Record<string, unknown>> {
   return dataSource
     .createQueryBuilder()
     .select(['d.id AS id', 'd.event_id AS event_id', 'e.event_type AS event_type', 'd.endpoint_id AS endpoint_id', 'd.merchant_id AS merchant_id'])
@@ -88,7 +121,7 @@ export function deliveryQuery(dataSource: DataSource): SelectQueryBuilder<Record
     .leftJoin('events', 'e', 'e.id = d.event_id');
 }
 
-export function toDelivery(r: Record<string, unknown>): DeliveryRecord {
+function toDelivery(r: Record<string, unknown>): DeliveryRecord {
   return {
     id: String(r.id),
     eventId: String(r.event_id),

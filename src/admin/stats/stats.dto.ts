@@ -1,7 +1,7 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, Max, Min } from 'class-validator';
-import { Omittable } from '../../admin/http/dto-rules';
+import { Omittable } from '../http/dto-rules';
 import type { Activity, EndpointActivity } from './stats.service';
 
 /** The charts look back at most a day: the tables are read unindexed by time beyond the notifications'. */

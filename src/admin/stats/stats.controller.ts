@@ -1,6 +1,6 @@
 import { Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
-import { AdminController } from '../../admin/http/admin-controller.decorator';
+import { AdminController } from '../http/admin-controller.decorator';
 import { ActivityResponse, EndpointActivityListResponse, EndpointActivityResponse, EndpointStatsQuery, StatsWindowQuery } from './stats.dto';
 import { StatsService } from './stats.service';
 

@@ -1,5 +1,5 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { DeliveryAttemptResponse, DeliveryResponse } from '../../admin/deliveries/delivery.responses';
+import { DeliveryAttemptResponse, DeliveryResponse } from './delivery.responses';
 import type { DeliveryDetail } from './delivery-detail.service';
 
 export class AttemptWithResponseResponse extends DeliveryAttemptResponse {

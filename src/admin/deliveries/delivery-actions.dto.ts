@@ -1,9 +1,9 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { IsInt, IsISO8601, Max, Min } from 'class-validator';
-import { Omittable } from '../admin/http/dto-rules';
-import { DELIVERY_STATUSES } from './delivery.entity';
-import type { EndpointHealth, RequeuedDelivery } from './delivery-admin.service';
+import { Omittable } from '../http/dto-rules';
+import { DELIVERY_STATUSES } from '../../callbacks/delivery.entity';
+import type { EndpointHealth, RequeuedDelivery } from '../../callbacks/delivery-admin.service';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 

@@ -5,19 +5,19 @@ import { FastifyAdapter, type NestFastifyApplication } from '@nestjs/platform-fa
 import { DocumentBuilder, SwaggerModule, type OpenAPIObject } from '@nestjs/swagger';
 import { LogController } from 'fastify';
 import type { Logger } from 'pino';
-import { AlipayPlusSimulator } from '../alipayplus/simulator/alipayplus.simulator';
-import { SANDBOX_SIMULATOR_PREFIX } from '../alipayplus/simulator/sandbox-simulator.module';
-import { AdminGate } from '../admin/http/admin-gate';
-import { AppModule } from '../app.module';
-import type { Clock } from '../common/clock';
-import { AppLogger } from '../common/logging/app-logger';
-import { createRootLogger } from '../common/logging/logger';
-import { RequestContext } from '../common/request-context';
-import type { GatewayConfig } from '../config/gateway-config';
-import { MetricsService } from '../ops/metrics.service';
-import { gatewayServerFactory } from './http-server';
-import { installRawBodyParsers } from './raw-body';
-import { originForm } from './request-target';
+import { AlipayPlusSimulator } from './alipayplus/simulator/alipayplus.simulator';
+import { SANDBOX_SIMULATOR_PREFIX } from './alipayplus/simulator/sandbox-simulator.module';
+import { AdminGate } from './admin/http/admin-gate';
+import { AppModule } from './app.module';
+import type { Clock } from './common/clock';
+import { AppLogger } from './common/logging/app-logger';
+import { createRootLogger } from './common/logging/logger';
+import { RequestContext } from './common/request-context';
+import type { GatewayConfig } from './config/gateway-config';
+import { MetricsService } from './ops/metrics.service';
+import { gatewayServerFactory } from './http/http-server';
+import { installRawBodyParsers } from './http/raw-body';
+import { originForm } from './http/request-target';
 
 /** Alipay+ and the cancelToken client reuse connections; keep them open a little longer than they do. */
 const KEEP_ALIVE_TIMEOUT_MS = 65_000;

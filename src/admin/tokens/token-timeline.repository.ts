@@ -7,10 +7,10 @@ import { CancelTokenAttemptEntity, CancelTokenJobEntity } from '../../authorizat
 import { MerchantRequestEntity } from '../../authorizations/merchant-request.entity';
 import { EventEntity } from '../../callbacks/event.entity';
 import { MerchantEntity } from '../../merchants/merchant.entity';
-import type { PageRequest } from '../../merchants/keyset-page';
-import { newestFirst } from '../../merchants/keyset.query';
+import type { PageRequest } from '../../common/keyset-page';
+import { newestFirst } from '../../database/keyset.query';
 import { NotificationEntity } from '../../notifications/notification.entity';
-import { type CancelTokenJobRecord, type EventRecord, type MerchantRef, type MerchantRequestRecord, type NotificationRecord } from './read-models';
+import { type CancelTokenJobRecord, type EventRecord, type MerchantRef, type MerchantRequestRecord, type NotificationRecord } from '../read-models/read-models';
 
 /**
  * Everything recorded about one token, read for operators. Operator-wide on

@@ -1,5 +1,5 @@
 import type { ObjectLiteral, SelectQueryBuilder } from 'typeorm';
-import type { PageRequest } from './keyset-page';
+import type { PageRequest } from '../common/keyset-page';
 
 /**
  * Repository helper: newest first by (created_at, id), resuming after the

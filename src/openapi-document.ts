@@ -2,8 +2,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { OpenAPIObject } from '@nestjs/swagger';
-import { createRootLogger } from '../common/logging/logger';
-import { loadConfig } from '../config/load-config';
+import { createRootLogger } from './common/logging/logger';
+import { loadConfig } from './config/load-config';
 import { createApp, openApiDocument } from './create-app';
 
 /**

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { rawDate, rawDateOrNull } from '../../admin/read-models/read-models';
+import { rawDate, rawDateOrNull } from '../read-models/read-models';
 import { SqlDialect } from '../../database/sql-dialect';
 
 /** Rows per UTC minute, the minute as `YYYY-MM-DD HH:MM`. */

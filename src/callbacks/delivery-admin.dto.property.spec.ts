@@ -1,8 +1,0 @@
-import { describeAdminDto } from '../../test/fuzz/admin-validation';
-import { HEALTH_QUERY_MODEL, RECOVER_DELIVERIES_MODEL } from '../../test/fuzz/dto-models';
-import { HealthQuery, RecoverDeliveriesDto } from './delivery-admin.dto';
-
-describe('delivery admin DTOs', () => {
-  describeAdminDto(RecoverDeliveriesDto, RECOVER_DELIVERIES_MODEL);
-  describeAdminDto(HealthQuery, HEALTH_QUERY_MODEL);
-});
