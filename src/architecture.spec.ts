@@ -18,6 +18,7 @@ const LAYERS: Record<string, number> = {
   signing: 0,
   config: 1,
   common: 2,
+  protocol: 2,
   http: 3,
   outbound: 3,
   database: 3,

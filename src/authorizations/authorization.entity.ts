@@ -1,6 +1,7 @@
 import { Column, Entity, PrimaryColumn, VersionColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
-import type { CancelSource, TokenStatus } from './token-state';
+import type { CancelSource } from '../protocol/notification-types';
+import type { TokenStatus } from './token-state';
 
 /** One access token, as Alipay+ told us about it. Tokens are stored encrypted and found by hash. */
 @Entity('authorizations')

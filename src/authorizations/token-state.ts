@@ -1,3 +1,5 @@
+import type { CancelSource } from '../protocol/notification-types';
+
 /**
  * The life of one access token at the gateway, as a pure function.
  *
@@ -8,9 +10,6 @@
  */
 export const TOKEN_STATUSES = ['ACTIVE', 'CANCELING', 'CANCELED'] as const;
 export type TokenStatus = (typeof TOKEN_STATUSES)[number];
-/** ACQUIRER: a merchant's revoke through cancelToken; PSP: the wallet side (alipayplus-authnotify-scenarios). */
-export const CANCEL_SOURCES = ['ACQUIRER', 'PSP'] as const;
-export type CancelSource = (typeof CANCEL_SOURCES)[number];
 
 export interface TokenState {
   readonly status: TokenStatus;

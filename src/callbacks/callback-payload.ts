@@ -1,3 +1,4 @@
+import { NOTIFICATION_TYPES, type CallbackField, type NotificationTypeSpec } from '../protocol/notification-types';
 import type { EventType } from './event.entity';
 
 /** What a callback tells, gathered from the event and the rows it points at; secrets already decrypted. */
@@ -32,8 +33,9 @@ export interface CallbackFacts {
 const SUCCESS_RESULT = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } as const;
 
 /**
- * The notifyAuthorization-style body (README "Gateway → merchants and sub-merchants: callbacks", gateway → merchant): every
- * field of the Antom SDKs' `AlipayAuthNotify` model we know, plus ours.
+ * The notifyAuthorization-style body (README "Gateway → merchants and
+ * sub-merchants: callbacks"): every field of the Antom SDKs'
+ * `AlipayAuthNotify` model we know, plus ours.
  *
  * - `notifyType` and `authorizationNotifyType` both name the event: Antom's
  *   receiver samples branch on either, and the SDKs' model reads both.
@@ -41,33 +43,19 @@ const SUCCESS_RESULT = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage
  *   both are sent, so code written for either finds it.
  * - `notifyId` is the event id, the same on every retry, so merchants dedupe on it.
  *
- * TOKEN_CANCELED carries the token (the merchant's key to its binding);
- * TOKEN_CREATED carries it too, as the merchant needs it to charge;
- * AUTHCODE_CREATED carries the auth code, which the merchant exchanges.
+ * Which fields each type carries is NOTIFICATION_TYPES' `callbackFields`.
  * The refresh token is never sent: the gateway keeps it.
  */
 export function callbackBody(f: CallbackFacts): Record<string, unknown> {
   const body: Record<string, unknown> = { notifyId: f.eventId, notifyType: f.eventType, authorizationNotifyType: f.eventType };
-  if (f.eventType === 'AUTHCODE_CREATED' && f.authCode) {
-    put(body, 'authClientId', f.authCode.authClientId);
-    put(body, 'authCode', f.authCode.authCode);
-    put(body, 'authState', f.authCode.authState);
-    put(body, 'userId', f.authCode.customerId);
-    put(body, 'customerId', f.authCode.customerId);
-    put(body, 'referenceAgreementId', f.authCode.referenceAgreementId);
-  } else if (f.token) {
-    put(body, 'authClientId', f.token.authClientId);
-    put(body, 'accessToken', f.token.accessToken);
-    if (f.eventType === 'TOKEN_CREATED') {
-      put(body, 'accessTokenExpiryTime', f.token.accessTokenExpiryTime?.toISOString() ?? null);
-      put(body, 'userId', f.token.customerId);
-      put(body, 'customerId', f.token.customerId);
-      put(body, 'referenceAgreementId', f.token.referenceAgreementId);
-      put(body, 'userLoginId', f.token.userLoginId);
-      if (f.token.scopes) body.scopes = f.token.scopes.split(' ').filter((s) => s !== '');
-    }
+  const spec: NotificationTypeSpec = NOTIFICATION_TYPES[f.eventType];
+  // An auth code's event is told from its code's row, a token's from the token's row.
+  const row = spec.subject === 'authCode' ? f.authCode : f.token;
+  for (const field of spec.callbackFields) {
+    const value = FIELDS[field](f, row);
+    if (Array.isArray(value)) body[field] = value;
+    else put(body, field, value);
   }
-  if (f.eventType === 'TOKEN_CANCELED') put(body, 'tokenCancelSource', f.cancelSource);
   put(body, 'referenceMerchantId', f.referenceMerchantId);
   put(body, 'merchantAccountId', f.merchantAccountId);
   body.occurredAt = f.occurredAt.toISOString();
@@ -75,6 +63,22 @@ export function callbackBody(f: CallbackFacts): Record<string, unknown> {
   return body;
 }
 
+type Row = CallbackFacts['token'] | CallbackFacts['authCode'];
+
+/** Each callback field from the facts; undefined when the event's row does not have it (left out). */
+const FIELDS: Record<CallbackField, (f: CallbackFacts, row: Row) => string | string[] | null | undefined> = {
+  authClientId: (_, row) => row?.authClientId,
+  authCode: (f) => f.authCode?.authCode,
+  authState: (f) => f.authCode?.authState,
+  accessToken: (f) => f.token?.accessToken,
+  accessTokenExpiryTime: (f) => f.token?.accessTokenExpiryTime?.toISOString(),
+  userId: (_, row) => row?.customerId,
+  customerId: (_, row) => row?.customerId,
+  referenceAgreementId: (_, row) => row?.referenceAgreementId,
+  userLoginId: (f) => f.token?.userLoginId,
+  scopes: (f) => (f.token?.scopes ? f.token.scopes.split(' ').filter((s) => s !== '') : undefined),
+  tokenCancelSource: (f) => f.cancelSource,
+};
 /** Optional fields are left out rather than sent as null or "" (as Alipay+ does). */
 function put(body: Record<string, unknown>, key: string, value: string | null | undefined): void {
   if (value !== null && value !== undefined && value !== '') body[key] = value;

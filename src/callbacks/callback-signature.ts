@@ -1,8 +1,32 @@
 import { createHmac, type KeyObject } from 'node:crypto';
+import type { SigningScheme } from '../protocol/signing-schemes';
 import { formatSignatureHeader, signMessageAsync } from '../signing';
 
 const JSON_CONTENT_TYPE = 'application/json; charset=UTF-8';
 const WEBHOOK_SECRET_PREFIX = 'whsec_';
+
+/** What a scheme signs: one callback's exact bytes, with what identifies it. */
+export interface CallbackToSign {
+  /** The endpoint's URL, as stored. */
+  readonly url: string;
+  readonly body: Buffer;
+  /** The event id: Standard Webhooks' `webhook-id`, the same on every retry. */
+  readonly eventId: string;
+  readonly now: Date;
+  /** The endpoint's decrypted secrets, newest first; empty for a scheme without one. */
+  readonly secrets: readonly string[];
+  /** The gateway's key, under the client id the receiving merchant verifies with. */
+  readonly antomSigner: () => { clientId: string; privateKey: KeyObject };
+}
+
+/**
+ * How each signing scheme (SIGNING_SCHEMES) signs a callback: the request
+ * headers for those bytes. `satisfies` keeps this in step with the registry.
+ */
+export const CALLBACK_SIGNERS = {
+  ANTOM_RSA: (c) => antomCallbackHeaders(new URL(c.url), c.body, c.antomSigner(), c.now.toISOString()),
+  STANDARD_WEBHOOKS: async (c) => standardWebhookHeaders(c.eventId, Math.floor(c.now.getTime() / 1000), c.body, c.secrets),
+} satisfies Record<SigningScheme, (c: CallbackToSign) => Promise<Record<string, string>>>;
 
 /**
  * notifyAuthorization-style headers signed with the gateway's key, so the

@@ -3,7 +3,8 @@ import { TokenVault } from '../common/crypto/token-vault';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { callbackBody, type CallbackFacts } from './callback-payload';
-import { antomCallbackHeaders, standardWebhookHeaders } from './callback-signature';
+import { usesSecret } from '../protocol/signing-schemes';
+import { CALLBACK_SIGNERS } from './callback-signature';
 import type { CallbackSource } from './callback-source.repository';
 
 export interface CallbackRequest {
@@ -18,8 +19,8 @@ export interface CallbackRequest {
 /**
  * Turns a delivery's source rows into the signed request: decrypts the token
  * or code, builds the body once, and signs those very bytes with the
- * endpoint's scheme (ANTOM_RSA with the gateway key, or STANDARD_WEBHOOKS
- * with the endpoint's secrets). Signed afresh on every attempt, so the
+ * endpoint's scheme (CALLBACK_SIGNERS: the gateway key, or the endpoint's
+ * own secrets). Signed afresh on every attempt, so the
  * request time is current and a rotated secret takes effect at once.
  */
 @Injectable()
@@ -36,15 +37,22 @@ export class CallbackComposer {
     const body = Buffer.from(JSON.stringify(callbackBody(facts)), 'utf8');
     const secrets = [facts.token?.accessToken, facts.authCode?.authCode].filter((s): s is string => s !== undefined);
     const endpoint = source.endpoint;
-    let headers: Record<string, string>;
-    if (endpoint.signingScheme === 'STANDARD_WEBHOOKS') {
-      const secrets = [endpoint.secretEnc, endpoint.previousSecretEnc].filter((s): s is string => s !== null).map((s) => this.vault.decrypt(s));
-      if (secrets.length === 0) throw new Error(`endpoint ${endpoint.id} signs with STANDARD_WEBHOOKS but has no secret`);
-      headers = standardWebhookHeaders(source.event.id, Math.floor(now.getTime() / 1000), body, secrets);
-    } else {
-      headers = await antomCallbackHeaders(new URL(endpoint.url), body, this.antomSigner(source), now.toISOString());
-    }
+    const keys = usesSecret(endpoint.signingScheme) ? this.endpointSecrets(endpoint) : [];
+    const headers = await CALLBACK_SIGNERS[endpoint.signingScheme]({
+      url: endpoint.url,
+      body,
+      eventId: source.event.id,
+      now,
+      secrets: keys,
+      antomSigner: () => this.antomSigner(source),
+    });
     return { url: endpoint.url, headers, body, secrets };
+  }
+
+  private endpointSecrets(endpoint: CallbackSource['endpoint']): string[] {
+    const secrets = [endpoint.secretEnc, endpoint.previousSecretEnc].filter((s): s is string => s !== null).map((s) => this.vault.decrypt(s));
+    if (secrets.length === 0) throw new Error(`endpoint ${endpoint.id} signs with ${endpoint.signingScheme} but has no secret`);
+    return secrets;
   }
 
   /**

@@ -1,7 +1,10 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
 
-export type EventType = 'TOKEN_CANCELED' | 'TOKEN_CREATED' | 'AUTHCODE_CREATED';
+import type { NotificationType } from '../protocol/notification-types';
+
+/** An outbox event is named after the notification type it announces (NOTIFICATION_TYPES). */
+export type EventType = NotificationType;
 
 /**
  * The outbox: written in the same transaction as the state change it

@@ -1,5 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { CANCEL_SOURCES, TOKEN_STATUS_TYPES, TOKEN_STATUSES } from '../authorizations/token-state';
+import { TOKEN_STATUS_TYPES, TOKEN_STATUSES } from '../authorizations/token-state';
+import { CANCEL_SOURCES } from '../protocol/notification-types';
 import { DELIVERY_STATUSES } from '../callbacks/delivery.entity';
 import { ProtocolResultResponse } from '../http/protocol-route.decorator';
 

@@ -1,8 +1,8 @@
 import { Column, Entity, PrimaryColumn } from 'typeorm';
 import { TimeColumn } from '../database/columns';
+import type { SigningScheme } from '../protocol/signing-schemes';
 
 export type EndpointStatus = 'ACTIVE' | 'DISABLED';
-export type SigningScheme = 'ANTOM_RSA' | 'STANDARD_WEBHOOKS';
 
 @Entity('callback_endpoints')
 export class CallbackEndpointEntity {

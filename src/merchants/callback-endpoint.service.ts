@@ -11,11 +11,12 @@ import { EndpointUrlPolicy } from './endpoint-url.policy';
 import { pageRequest, toPage, type Page } from '../common/keyset-page';
 import { withoutUndefined, type EndpointChanges, type EndpointFilter, type NewEndpoint } from './merchant.commands';
 import { MerchantRepository } from './merchant.repository';
-import { EVENT_TYPES, toEndpointView, type CallbackEventType, type EndpointView } from './merchant.views';
+import { DEFAULT_EVENT_TYPES, EVENT_TYPES, type NotificationType } from '../protocol/notification-types';
+import { DEFAULT_SIGNING_SCHEME, usesSecret } from '../protocol/signing-schemes';
+import { toEndpointView, type EndpointView } from './merchant.views';
 import { SubMerchantRepository } from './sub-merchant.repository';
 
 /** Subscribed when the operator names no event types: the one event this gateway exists to fan out. */
-const DEFAULT_EVENT_TYPES: CallbackEventType[] = ['TOKEN_CANCELED'];
 /** Why an endpoint is disabled when an operator did it (the dispatcher writes its own reasons). */
 const OPERATOR_DISABLED = 'disabled by operator';
 
@@ -41,8 +42,8 @@ export class CallbackEndpointService {
 
   async create(merchantId: string, cmd: NewEndpoint): Promise<EndpointWithSecret> {
     await this.urls.check(cmd.url);
-    const signingScheme = cmd.signingScheme ?? 'ANTOM_RSA';
-    const secret = signingScheme === 'STANDARD_WEBHOOKS' ? newWebhookSecret() : null;
+    const signingScheme = cmd.signingScheme ?? DEFAULT_SIGNING_SCHEME;
+    const secret = usesSecret(signingScheme) ? newWebhookSecret() : null;
     const now = this.clock.now();
     const row: CallbackEndpointEntity = {
       id: randomUUID(),
@@ -107,8 +108,8 @@ export class CallbackEndpointService {
   async rotateSecret(merchantId: string, id: string): Promise<EndpointWithSecret> {
     const secret = newWebhookSecret();
     const endpoint = await this.change(merchantId, id, (current) => {
-      if (current.signingScheme !== 'STANDARD_WEBHOOKS') {
-        throw new DomainError(ErrorCode.CONFLICT, 'the endpoint signs with ANTOM_RSA and has no secret to rotate');
+      if (!usesSecret(current.signingScheme)) {
+        throw new DomainError(ErrorCode.CONFLICT, `the endpoint signs with ${current.signingScheme} and has no secret to rotate`);
       }
       return { secretEnc: this.vault.encrypt(secret), previousSecretEnc: current.secretEnc };
     });
@@ -146,6 +147,6 @@ function newWebhookSecret(): string {
 }
 
 /** Deduplicated and in one fixed order, so equal subscriptions are stored equal. */
-function canonicalEventTypes(types: readonly CallbackEventType[]): string {
+function canonicalEventTypes(types: readonly NotificationType[]): string {
   return EVENT_TYPES.filter((t) => types.includes(t)).join(',');
 }

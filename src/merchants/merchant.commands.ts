@@ -1,6 +1,7 @@
-import type { EndpointStatus, SigningScheme } from './callback-endpoint.entity';
+import type { SigningScheme } from '../protocol/signing-schemes';
+import type { EndpointStatus } from './callback-endpoint.entity';
 import type { ConsultPolicy, MerchantStatus } from './merchant.entity';
-import type { CallbackEventType } from './merchant.views';
+import type { NotificationType } from '../protocol/notification-types';
 
 /**
  * What services take. Transport DTOs satisfy these structurally; `undefined`
@@ -38,13 +39,13 @@ export interface NewEndpoint {
   /** Absent: the merchant's own endpoint. */
   readonly subMerchantId?: string | null;
   readonly url: string;
-  readonly eventTypes?: CallbackEventType[];
+  readonly eventTypes?: NotificationType[];
   readonly signingScheme?: SigningScheme;
 }
 
 export interface EndpointChanges {
   readonly url?: string;
-  readonly eventTypes?: CallbackEventType[];
+  readonly eventTypes?: NotificationType[];
   readonly status?: EndpointStatus;
 }
 

@@ -1,11 +1,9 @@
-import type { CallbackEndpointEntity, EndpointStatus, SigningScheme } from './callback-endpoint.entity';
+import { EVENT_TYPES, type NotificationType } from '../protocol/notification-types';
+import type { SigningScheme } from '../protocol/signing-schemes';
+import type { CallbackEndpointEntity, EndpointStatus } from './callback-endpoint.entity';
 import type { ConsultPolicy, MerchantEntity, MerchantStatus } from './merchant.entity';
 import { publicKeyFingerprint } from './merchant-public-key';
 import type { SubMerchantEntity } from './sub-merchant.entity';
-
-/** Event types a callback endpoint can subscribe to (the outbox's `event_type`). */
-export const EVENT_TYPES = ['TOKEN_CANCELED', 'TOKEN_CREATED', 'AUTHCODE_CREATED'] as const;
-export type CallbackEventType = (typeof EVENT_TYPES)[number];
 
 /** A merchant as services hand it out: keys reduced to fingerprints. */
 export interface MerchantView {
@@ -40,7 +38,7 @@ export interface EndpointView {
   readonly merchantId: string;
   readonly subMerchantId: string | null;
   readonly url: string;
-  readonly eventTypes: CallbackEventType[];
+  readonly eventTypes: NotificationType[];
   readonly status: EndpointStatus;
   readonly signingScheme: SigningScheme;
   /** A rotated-out secret is still signed with during a rotation. */
@@ -87,7 +85,7 @@ export function toEndpointView(e: CallbackEndpointEntity): EndpointView {
     merchantId: e.merchantId,
     subMerchantId: e.subMerchantId,
     url: e.url,
-    eventTypes: e.eventTypes.split(',').filter((t): t is CallbackEventType => (EVENT_TYPES as readonly string[]).includes(t)),
+    eventTypes: e.eventTypes.split(',').filter((t): t is NotificationType => (EVENT_TYPES as readonly string[]).includes(t)),
     status: e.status,
     signingScheme: e.signingScheme,
     hasPreviousSecret: e.previousSecretEnc !== null,

@@ -1,12 +1,14 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsArray, IsIn, IsObject, IsString, ValidateIf, ValidateNested } from 'class-validator';
-import { CANCEL_SOURCES, type CancelSource } from '../authorizations/token-state';
 import { MaxChars, OptionalString, RequiredString } from '../common/validation';
+import { AUTH_NOTIFY_TYPES, CANCEL_SOURCES, notificationType, typesRequiring, type CancelSource, type NotificationType } from '../protocol/notification-types';
 import { IsProtocolTime } from './protocol-time.validator';
 
-export const AUTH_NOTIFY_TYPES = ['AUTHCODE_CREATED', 'TOKEN_CREATED', 'TOKEN_CANCELED'] as const;
-export type AuthNotifyType = (typeof AUTH_NOTIFY_TYPES)[number];
+export type AuthNotifyType = NotificationType;
+
+/** "Required for X and Y.": the types whose notices must carry `field` (NOTIFICATION_TYPES). */
+const requiredFor = (field: Parameters<typeof typesRequiring>[0]) => `Required for ${typesRequiring(field).join(' and ')}.`;
 
 export class WalletLogoDto {
   @OptionalString(128) logoName?: string | null;
@@ -25,11 +27,11 @@ export class WalletForAccountBindingDto {
 }
 
 /**
- * Alipay+ `authNotify` request body, all three scenarios (see
- * alipayplus-authnotify-scenarios). Required per type: AUTHCODE_CREATED needs
- * `authCode`; TOKEN_CREATED needs `accessToken`; TOKEN_CANCELED needs
- * `accessToken` and `tokenCancelSource`. Unknown extra fields are accepted, so
- * a field Alipay+ adds later never turns a notification away.
+ * Alipay+ `authNotify` request body, every scenario of NOTIFICATION_TYPES
+ * (alipayplus-authnotify-scenarios), which says what each type requires: the
+ * auth code or the access token, and for a cancellation its source. Unknown
+ * extra fields are accepted, so a field Alipay+ adds later never turns a
+ * notification away.
  */
 export class AuthNotifyDto {
   @ApiProperty({ enum: AUTH_NOTIFY_TYPES })
@@ -44,14 +46,15 @@ export class AuthNotifyDto {
   @OptionalString(64) pspId?: string | null;
   @OptionalString(64) customerId?: string | null;
 
-  @ApiPropertyOptional({ description: 'Required for AUTHCODE_CREATED.' })
-  @ValidateIf((o: AuthNotifyDto) => o.authorizationNotifyType === 'AUTHCODE_CREATED')
+  @ApiPropertyOptional({ description: requiredFor('authCode') })
+  @ValidateIf((o: AuthNotifyDto) => notificationType(o.authorizationNotifyType)?.subject === 'authCode')
   @RequiredString(128)
   authCode?: string;
   @OptionalString(256) authState?: string | null;
 
-  @ApiPropertyOptional({ description: 'Required for TOKEN_CREATED and TOKEN_CANCELED.' })
-  @ValidateIf((o: AuthNotifyDto) => o.authorizationNotifyType !== 'AUTHCODE_CREATED')
+  @ApiPropertyOptional({ description: requiredFor('accessToken') })
+  // An unknown type is checked as a token notice too: the answer names every problem at once.
+  @ValidateIf((o: AuthNotifyDto) => notificationType(o.authorizationNotifyType)?.subject !== 'authCode')
   @RequiredString(128)
   accessToken?: string;
 
@@ -76,8 +79,8 @@ export class AuthNotifyDto {
   @Type(() => WalletForAccountBindingDto)
   walletForAccountBinding?: WalletForAccountBindingDto | null;
 
-  @ApiPropertyOptional({ enum: CANCEL_SOURCES, description: 'Required for TOKEN_CANCELED.' })
-  @ValidateIf((o: AuthNotifyDto) => o.authorizationNotifyType === 'TOKEN_CANCELED')
+  @ApiPropertyOptional({ enum: CANCEL_SOURCES, description: requiredFor('tokenCancelSource') })
+  @ValidateIf((o: AuthNotifyDto) => notificationType(o.authorizationNotifyType)?.requiresCancelSource === true)
   @IsIn(CANCEL_SOURCES, { message: `tokenCancelSource must be ${CANCEL_SOURCES.join(' or ')}` })
   tokenCancelSource?: CancelSource;
 }

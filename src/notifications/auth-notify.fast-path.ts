@@ -1,5 +1,6 @@
 import { fitsChars, MAX_JSON_DEPTH, tooDeepField } from '../common/validation';
-import { AUTH_NOTIFY_TYPES, AuthNotifyDto, WalletForAccountBindingDto, WalletLogoDto } from './auth-notify.dto';
+import { CANCEL_SOURCES, notificationType } from '../protocol/notification-types';
+import { AuthNotifyDto, WalletForAccountBindingDto, WalletLogoDto } from './auth-notify.dto';
 import { parseProtocolTime } from './protocol-time.validator';
 
 /** Keys class-transformer treats specially (drops or refuses): such a body takes the full path. */
@@ -28,11 +29,11 @@ const OPTIONAL_STRINGS: ReadonlyArray<readonly [keyof AuthNotifyDto, number]> = 
  */
 export function acceptPlainlyValid(body: unknown): AuthNotifyDto | null {
   if (!isPlainRecord(body) || tooDeepField(body, MAX_JSON_DEPTH) !== null) return null;
-  const type = body.authorizationNotifyType;
-  if (!AUTH_NOTIFY_TYPES.includes(type as AuthNotifyDto['authorizationNotifyType'])) return null;
+  const type = notificationType(body.authorizationNotifyType);
+  if (!type) return null;
   for (const [field, max] of OPTIONAL_STRINGS) if (!optionalString(body[field], max)) return null;
-  if (type === 'AUTHCODE_CREATED' ? !requiredString(body.authCode, 128) : !requiredString(body.accessToken, 128)) return null;
-  if (type === 'TOKEN_CANCELED' && body.tokenCancelSource !== 'ACQUIRER' && body.tokenCancelSource !== 'PSP') return null;
+  if (!requiredString(body[type.subject], 128)) return null;
+  if (type.requiresCancelSource && !(CANCEL_SOURCES as readonly unknown[]).includes(body.tokenCancelSource)) return null;
   if (!optionalTime(body.accessTokenExpiryTime) || !optionalTime(body.refreshTokenExpiryTime)) return null;
   if (!optionalScopes(body.scopes)) return null;
 

@@ -15,6 +15,7 @@ import type { AuthNotifyDto } from './auth-notify.dto';
 import { NotificationEntity } from './notification.entity';
 import { NotificationRepository } from './notification.repository';
 import { parseProtocolTime } from './protocol-time.validator';
+import { NOTIFICATION_TYPES, type NotificationTypeSpec } from '../protocol/notification-types';
 
 export interface ReceivedNotification {
   readonly body: AuthNotifyDto;
@@ -67,8 +68,9 @@ export class AuthNotifyService {
   private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; dedupeKey?: string }> {
     const now = this.clock.now();
     const body = n.body;
-    const authCode = body.authorizationNotifyType === 'AUTHCODE_CREATED';
-    const subjectHash = authCode ? this.vault.lookupHash('auth-code', body.authCode!) : this.vault.lookupHash('access-token', body.accessToken!);
+    const spec: NotificationTypeSpec = NOTIFICATION_TYPES[body.authorizationNotifyType];
+    const authCode = spec.applies === 'AUTH_CODE';
+    const subjectHash = this.vault.lookupHash(spec.subject === 'authCode' ? 'auth-code' : 'access-token', body[spec.subject]!);
     const dedupeKey = sha256(`${body.authorizationNotifyType}\0${subjectHash}\0${body.tokenCancelSource ?? ''}`);
 
     // A token's row is locked before the notification is written, so the notification row can carry
@@ -98,8 +100,15 @@ export class AuthNotifyService {
     if (!fresh) return { result: 'DUPLICATE', dedupeKey };
 
     const merchantId = body.referenceMerchantId ? await this.merchants.idForReference(em, body.referenceMerchantId) : null;
-    if (authCode) await this.authCodeCreated(em, body, subjectHash, merchantId, now);
-    else await this.tokenChanged(em, body, row, { id: authorizationId!, accessTokenHash: subjectHash }, merchantId, now);
+    switch (spec.applies) {
+      case 'AUTH_CODE':
+        await this.authCodeCreated(em, body, subjectHash, merchantId, now);
+        break;
+      case 'TOKEN_CREATED':
+      case 'TOKEN_CANCELED':
+        await this.tokenChanged(em, body, spec.applies, row, { id: authorizationId!, accessTokenHash: subjectHash }, merchantId, now);
+        break;
+    }
     return { result: 'APPLIED' };
   }
 
@@ -116,7 +125,7 @@ export class AuthNotifyService {
     });
     if (!(await this.authorizations.insertAuthCodeIfAbsent(em, code))) return;
     await this.outbox.record(em, {
-      type: 'AUTHCODE_CREATED',
+      type: body.authorizationNotifyType,
       subjectKey: authCodeHash,
       authCodeId: code.id,
       merchantId,
@@ -128,6 +137,7 @@ export class AuthNotifyService {
   private async tokenChanged(
     em: EntityManager,
     body: AuthNotifyDto,
+    applies: 'TOKEN_CREATED' | 'TOKEN_CANCELED',
     row: AuthorizationEntity | null,
     fresh: { id: string; accessTokenHash: string },
     merchantId: string | null,
@@ -138,12 +148,11 @@ export class AuthNotifyService {
     const t = this.transitions.decide(
       row,
       record,
-      body.authorizationNotifyType === 'TOKEN_CREATED' ? { type: 'TOKEN_CREATED' } : { type: 'TOKEN_CANCELED', source: body.tokenCancelSource! },
+      applies === 'TOKEN_CREATED' ? { type: 'TOKEN_CREATED' } : { type: 'TOKEN_CANCELED', source: body.tokenCancelSource! },
       now,
     );
     // A tombstone learns its details from the late TOKEN_CREATED (the state machine keeps it canceled).
-    const linkAgreement =
-      body.authorizationNotifyType === 'TOKEN_CREATED' && record.tokenCreatedAt === null ? this.fillCreatedDetails(record, body, now) : undefined;
+    const linkAgreement = applies === 'TOKEN_CREATED' && record.tokenCreatedAt === null ? this.fillCreatedDetails(record, body, now) : undefined;
     record.merchantId ??= merchantId;
     record.updatedAt = now;
     if (row) await this.authorizations.update(em, record.id, changedColumns(row, record), linkAgreement);

@@ -1,6 +1,5 @@
-import { EVENT_TYPES } from '../../src/merchants/merchant.views';
 import { MAX_PAGE_SIZE } from '../../src/common/keyset-page';
-import { AUTH_NOTIFY_TYPES, type AuthNotifyType } from '../../src/notifications/auth-notify.dto';
+import { AUTH_NOTIFY_TYPES, EVENT_TYPES, type NotificationType as AuthNotifyType } from '../../src/protocol/notification-types';
 import { int, omittable, oneOf, optional, required, text, unchecked, type DtoModel, type Field } from './dto-model';
 
 // The contract of every request DTO, written from the API documentation (README,

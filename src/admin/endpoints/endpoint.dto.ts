@@ -1,13 +1,14 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayNotEmpty, IsArray, IsIn, IsString, MaxLength } from 'class-validator';
-import type { EndpointStatus, SigningScheme } from '../../merchants/callback-endpoint.entity';
+import type { EndpointStatus } from '../../merchants/callback-endpoint.entity';
+import { DEFAULT_SIGNING_SCHEME, SIGNING_SCHEME_NAMES, SIGNING_SCHEMES, type SigningScheme } from '../../protocol/signing-schemes';
 import type { EndpointChanges, NewEndpoint } from '../../merchants/merchant.commands';
-import { EVENT_TYPES, type CallbackEventType } from '../../merchants/merchant.views';
+import { DEFAULT_EVENT_TYPES, EVENT_TYPES, type NotificationType } from '../../protocol/notification-types';
 import { Nullable, Omittable, Text } from '../http/dto-rules';
 import { PageQuery } from '../http/page.dto';
 
-const SCHEMES: SigningScheme[] = ['ANTOM_RSA', 'STANDARD_WEBHOOKS'];
+const SCHEMES = SIGNING_SCHEME_NAMES;
 const STATUSES: EndpointStatus[] = ['ACTIVE', 'DISABLED'];
 const urlDoc = 'http(s) URL the gateway POSTs events to (https only in production).';
 
@@ -30,15 +31,15 @@ export class CreateEndpointDto implements NewEndpoint {
   @Text(2048)
   url: string;
 
-  @ApiPropertyOptional({ enum: EVENT_TYPES, isArray: true, default: ['TOKEN_CANCELED'] })
+  @ApiPropertyOptional({ enum: EVENT_TYPES, isArray: true, default: DEFAULT_EVENT_TYPES })
   @Omittable()
   @EventTypes()
-  eventTypes?: CallbackEventType[];
+  eventTypes?: NotificationType[];
 
   @ApiPropertyOptional({
     enum: SCHEMES,
-    default: 'ANTOM_RSA',
-    description: 'ANTOM_RSA: signed with the gateway key. STANDARD_WEBHOOKS: HMAC with a secret returned once in this answer.',
+    default: DEFAULT_SIGNING_SCHEME,
+    description: SCHEMES.map((s) => `${s}: ${SIGNING_SCHEMES[s].description}.`).join(' '),
   })
   @Omittable()
   @IsIn(SCHEMES, { message: `must be one of ${SCHEMES.join(', ')}` })
@@ -54,7 +55,7 @@ export class UpdateEndpointDto implements EndpointChanges {
   @ApiPropertyOptional({ enum: EVENT_TYPES, isArray: true })
   @Omittable()
   @EventTypes()
-  eventTypes?: CallbackEventType[];
+  eventTypes?: NotificationType[];
 
   @ApiPropertyOptional({ enum: STATUSES })
   @Omittable()

@@ -1,8 +1,10 @@
 import { ApiProperty } from '@nestjs/swagger';
 import type { EndpointWithSecret } from '../../merchants/callback-endpoint.service';
-import type { EndpointStatus, SigningScheme } from '../../merchants/callback-endpoint.entity';
+import type { EndpointStatus } from '../../merchants/callback-endpoint.entity';
+import { SIGNING_SCHEME_NAMES, type SigningScheme } from '../../protocol/signing-schemes';
 import type { Page } from '../../common/keyset-page';
-import { EVENT_TYPES, type CallbackEventType, type EndpointView } from '../../merchants/merchant.views';
+import type { EndpointView } from '../../merchants/merchant.views';
+import { EVENT_TYPES, type NotificationType } from '../../protocol/notification-types';
 
 const iso = (d: Date | null) => d?.toISOString() ?? null;
 
@@ -11,9 +13,9 @@ export class EndpointResponse {
   @ApiProperty({ format: 'uuid' }) merchantId: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) subMerchantId: string | null;
   @ApiProperty() url: string;
-  @ApiProperty({ enum: EVENT_TYPES, isArray: true }) eventTypes: CallbackEventType[];
+  @ApiProperty({ enum: EVENT_TYPES, isArray: true }) eventTypes: NotificationType[];
   @ApiProperty({ enum: ['ACTIVE', 'DISABLED'] }) status: EndpointStatus;
-  @ApiProperty({ enum: ['ANTOM_RSA', 'STANDARD_WEBHOOKS'] }) signingScheme: SigningScheme;
+  @ApiProperty({ enum: SIGNING_SCHEME_NAMES }) signingScheme: SigningScheme;
   @ApiProperty({ description: 'A rotated-out secret is still used during a secret rotation.' }) hasPreviousSecret: boolean;
   @ApiProperty({ nullable: true, type: String }) disabledReason: string | null;
   @ApiProperty({ nullable: true, type: String, format: 'date-time' }) disabledAt: string | null;

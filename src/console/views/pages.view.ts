@@ -1,3 +1,5 @@
+import { DEFAULT_EVENT_TYPES, EVENT_TYPES } from '../../protocol/notification-types';
+import { SIGNING_SCHEME_NAMES, SIGNING_SCHEMES } from '../../protocol/signing-schemes';
 import type { ConsolePage } from './layout.view';
 
 /**
@@ -15,6 +17,14 @@ export const PAGE_TITLES: Record<ConsolePage, string> = {
 
 const field = (id: string, label: string, input: string, hint?: string) =>
   `<div class="field"><label for="${id}">${label}</label>${input}${hint ? `<p class="hint" id="${id}-hint">${hint}</p>` : ''}</div>`;
+
+/** One option per signing scheme (SIGNING_SCHEMES), the default first. */
+const schemeOptions = SIGNING_SCHEME_NAMES.map((s) => `<option value="${s}">${s} (${SIGNING_SCHEMES[s].label})</option>`).join('');
+
+/** One checkbox per event type an endpoint can subscribe to (NOTIFICATION_TYPES), the defaults checked. */
+const eventTypeChecks = EVENT_TYPES.map(
+  (t) => `<label class="check"><input type="checkbox" name="eventTypes" value="${t}"${DEFAULT_EVENT_TYPES.includes(t) ? ' checked' : ''}> ${t}</label>`,
+).join('\n      ');
 
 const merchants = `
 <section aria-labelledby="merchant-list-h">
@@ -75,12 +85,10 @@ const merchants = `
     <h4>Add a callback endpoint</h4>
     ${field('endpoint-url', 'URL', '<input id="endpoint-url" name="url" type="url" required maxlength="2048" autocomplete="off">', 'https only in production.')}
     ${field('endpoint-sub', 'For', '<select id="endpoint-sub" name="subMerchantId"><option value="">The merchant itself</option></select>')}
-    ${field('endpoint-scheme', 'Signing', '<select id="endpoint-scheme" name="signingScheme"><option value="ANTOM_RSA">ANTOM_RSA (gateway RSA key)</option><option value="STANDARD_WEBHOOKS">STANDARD_WEBHOOKS (HMAC secret, shown once)</option></select>')}
+    ${field('endpoint-scheme', 'Signing', `<select id="endpoint-scheme" name="signingScheme">${schemeOptions}</select>`)}
     <fieldset>
       <legend>Events</legend>
-      <label class="check"><input type="checkbox" name="eventTypes" value="TOKEN_CANCELED" checked> TOKEN_CANCELED</label>
-      <label class="check"><input type="checkbox" name="eventTypes" value="TOKEN_CREATED"> TOKEN_CREATED</label>
-      <label class="check"><input type="checkbox" name="eventTypes" value="AUTHCODE_CREATED"> AUTHCODE_CREATED</label>
+      ${eventTypeChecks}
     </fieldset>
     <button type="submit">Add endpoint</button>
   </form>
