@@ -13,7 +13,7 @@ import {
   toCancelTokenOutcome,
   toCancelTokenWireRequest,
 } from './cancel-token.transformers';
-import { postBuffer } from './http-post';
+import { exchange } from '../outbound/http-exchange';
 
 export type { CancelTokenOutcome, CancelTokenRequest } from './cancel-token.transformers';
 
@@ -100,18 +100,21 @@ export class CancelTokenClient {
     const body = Buffer.from(JSON.stringify(toCancelTokenWireRequest(req)), 'utf8');
     const message = { method: 'POST', path, clientId: this.options.clientId, time: new Date(this.now()).toISOString(), body };
     const headers = signedRequestHeaders(message, this.options.privateKey);
-    const exchange = await postBuffer(url, headers, body, {
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
+    // The operator's own configuration, not a merchant's URL: the exchange without the SSRF guard (in
+    // sandbox mode it is the simulator on this host).
+    const answer = await exchange(url, headers, body, {
+      agents: { http: this.httpAgent, https: this.httpsAgent },
+      deadline: Date.now() + this.timeoutMs,
       timeoutMs: this.timeoutMs,
-      maxResponseBytes: MAX_RESPONSE_BYTES,
+      maxReadBytes: MAX_RESPONSE_BYTES,
     });
-    if (exchange.kind !== 'raw') return exchange;
+    if (answer.kind === 'error') return { kind: answer.errorClass === 'TIMEOUT' ? 'timeout' : 'connection' };
+    if (answer.truncated) return { kind: 'too-large', httpStatus: answer.status };
     return {
       kind: 'response',
-      httpStatus: exchange.status,
-      signature: this.verifyResponse(path, exchange.headers, exchange.body),
-      rawBody: exchange.body,
+      httpStatus: answer.status,
+      signature: this.verifyResponse(path, answer.headers, answer.body),
+      rawBody: answer.body,
     };
   }
 

@@ -4,22 +4,8 @@ import type { LookupAddress, LookupOptions } from 'node:dns';
 import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
+import { exchange, failure, type OutboundExchange } from './http-exchange';
 import { SsrfBlockedError, SsrfGuard, UnresolvableHostError, type ResolvedAddress } from './ssrf-guard';
-
-/** Why an outbound call got no answer; secret-free, for logs and attempt rows. */
-export type OutboundErrorClass = 'BAD_URL' | 'INSECURE_URL' | 'SSRF_BLOCKED' | 'DNS' | 'TIMEOUT' | 'CONNECTION';
-
-export type OutboundExchange =
-  | {
-      readonly kind: 'answer';
-      readonly status: number;
-      /** The answer as read: at most `maxReadBytes` (+1, to tell that it was longer). */
-      readonly body: Buffer;
-      /** The answer was longer than `maxReadBytes`; reading stopped there. */
-      readonly truncated: boolean;
-      readonly retryAfter: string | null;
-    }
-  | { readonly kind: 'error'; readonly errorClass: OutboundErrorClass; readonly detail: string };
 
 export interface OutboundCall {
   /** The whole exchange: name resolution, connect, request, answer. */
@@ -34,9 +20,9 @@ export interface OutboundCall {
  * address checked by the SSRF guard before any socket exists; the connection
  * then goes to exactly those checked addresses (a pinned `lookup`), so a DNS
  * answer that changes between check and connect (rebinding) cannot redirect
- * it. It never follows redirects (a 3xx is an answer, never a second
- * request), refuses plain http in production, bounds the whole exchange with
- * one timer, and reads a bounded part of the answer.
+ * it. It refuses plain http in production; the exchange itself (one timer,
+ * no redirects, a bounded read) is `exchange()`, shared with the Alipay+
+ * client.
  */
 @Injectable()
 export class GuardedHttpClient implements OnApplicationShutdown {
@@ -84,58 +70,12 @@ export class GuardedHttpClient implements OnApplicationShutdown {
     deadline: number,
     call: OutboundCall,
   ): Promise<OutboundExchange> {
-    const isHttps = url.protocol === 'https:';
-    return new Promise<OutboundExchange>((resolve) => {
-      let settled = false;
-      const finish = (exchange: OutboundExchange) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        resolve(exchange);
-      };
-      const request = (isHttps ? https : http).request(
-        url,
-        {
-          method: 'POST',
-          headers: { ...headers, 'content-length': String(body.length) },
-          agent: isHttps ? this.agents.https : this.agents.http,
-          // TLS still checks the certificate against the URL's name (options.host), not the pinned address.
-          lookup: pinnedLookup(addresses),
-        },
-        (response) => {
-          const chunks: Buffer[] = [];
-          let size = 0;
-          const done = () =>
-            finish({
-              kind: 'answer',
-              status: response.statusCode ?? 0,
-              body: Buffer.concat(chunks),
-              truncated: size > call.maxReadBytes,
-              retryAfter: header(response, 'retry-after'),
-            });
-          response.on('data', (chunk: Buffer) => {
-            if (size <= call.maxReadBytes) chunks.push(chunk.subarray(0, call.maxReadBytes + 1 - size));
-            size += chunk.length;
-            // Enough to judge the answer: stop reading, let the socket go.
-            if (size > call.maxReadBytes) {
-              done();
-              request.destroy();
-            }
-          });
-          response.on('end', done);
-          response.on('error', () => finish(failure('CONNECTION', 'the connection broke while reading the answer')));
-          response.on('close', () => finish(failure('CONNECTION', 'the connection closed before the answer ended')));
-        },
-      );
-      const timer = setTimeout(
-        () => {
-          finish(failure('TIMEOUT', `no complete answer within ${call.timeoutMs} ms`));
-          request.destroy();
-        },
-        Math.max(0, deadline - Date.now()),
-      );
-      request.on('error', (err: NodeJS.ErrnoException) => finish(failure('CONNECTION', `connection failed (${err.code ?? 'error'})`)));
-      request.end(body);
+    return exchange(url, headers, body, {
+      agents: this.agents,
+      deadline,
+      timeoutMs: call.timeoutMs,
+      maxReadBytes: call.maxReadBytes,
+      lookup: pinnedLookup(addresses),
     });
   }
 }
@@ -159,15 +99,6 @@ function pinnedLookup(addresses: readonly ResolvedAddress[]) {
       callback(null, usable[0].address, usable[0].family);
     }
   };
-}
-
-function header(response: http.IncomingMessage, name: string): string | null {
-  const v = response.headers[name];
-  return typeof v === 'string' ? v : Array.isArray(v) ? (v[0] ?? null) : null;
-}
-
-function failure(errorClass: OutboundErrorClass, detail: string): OutboundExchange {
-  return { kind: 'error', errorClass, detail };
 }
 
 class DeadlineError extends Error {}

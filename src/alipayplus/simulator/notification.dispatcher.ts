@@ -4,7 +4,7 @@ import type { KeyObject } from 'node:crypto';
 import { randomUUID } from 'node:crypto';
 import { readSignatureHeaders, signedRequestHeaders, verifyMessage } from '../../signing';
 import { parseResultResponse } from '../cancel-token.transformers';
-import { HttpPostResult, postBuffer } from '../http-post';
+import { exchange, type OutboundExchange } from '../../outbound/http-exchange';
 import { alipayTime } from './authorization.factory';
 import type {
   AttemptVerdict,
@@ -215,15 +215,15 @@ export class NotificationDispatcher {
     const time = delivery.options.requestTime ?? alipayTime(this.config.now());
     const message = { method: 'POST', path, clientId, time, body: delivery.rawBody };
     const requestHeaders = signedRequestHeaders(message, delivery.options.signWith ?? this.config.privateKey);
-    const result = await postBuffer(url, requestHeaders, Buffer.from(delivery.rawBody, 'utf8'), {
-      httpAgent: this.httpAgent,
-      httpsAgent: this.httpsAgent,
+    const result = await exchange(url, requestHeaders, Buffer.from(delivery.rawBody, 'utf8'), {
+      agents: { http: this.httpAgent, https: this.httpsAgent },
+      deadline: Date.now() + this.config.timeoutMs,
       timeoutMs: this.config.timeoutMs,
-      maxResponseBytes: 1024 * 1024,
+      maxReadBytes: 1024 * 1024,
     });
     const verdict = this.judge(result, path, clientId);
     const attempt: NotificationAttempt = { ...base, url: url.href, requestHeaders, verdict, acknowledged: verdict === 'ACKNOWLEDGED' };
-    if (result.kind === 'raw') {
+    if (result.kind === 'answer' && !result.truncated) {
       attempt.status = result.status;
       attempt.responseHeaders = { ...result.headers };
       attempt.responseBody = result.body.toString('utf8');
@@ -232,10 +232,9 @@ export class NotificationDispatcher {
   }
 
   /** Alipay+ counts an authNotify as handled only on HTTP 200 + a verified signature + resultStatus S. */
-  private judge(result: HttpPostResult, path: string, clientId: string): AttemptVerdict {
-    if (result.kind === 'timeout') return 'TIMEOUT';
-    if (result.kind === 'connection') return 'CONNECTION';
-    if (result.kind === 'too-large') return 'MALFORMED';
+  private judge(result: OutboundExchange, path: string, clientId: string): AttemptVerdict {
+    if (result.kind === 'error') return result.errorClass === 'TIMEOUT' ? 'TIMEOUT' : 'CONNECTION';
+    if (result.truncated) return 'MALFORMED';
     if (result.status !== 200) return 'HTTP_STATUS';
     const read = readSignatureHeaders(result.headers, 'response-time');
     if ('reason' in read) return read.reason === 'MISSING_HEADERS' ? 'UNSIGNED' : 'BAD_SIGNATURE';
