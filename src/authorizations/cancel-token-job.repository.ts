@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
-import { In, LessThanOrEqual, type EntityManager } from 'typeorm';
+import { In, type EntityManager } from 'typeorm';
 import { CancelTokenAttemptEntity, CancelTokenJobEntity, type CancelTokenJobStatus } from './cancel-token-job.entity';
-import { SqlDialect } from '../database/sql-dialect';
+import { Leases } from '../database/leases';
 
 export interface ClaimedJob {
   readonly job: CancelTokenJobEntity;
@@ -63,24 +63,9 @@ export class CancelTokenJobRepository {
    * LOCKED so instances never claim the same job; SQLite has one writer.
    */
   async claimDue(em: EntityManager, owner: string, now: Date, leaseMs: number, limit: number): Promise<ClaimedJob[]> {
-    const qb = em
-      .createQueryBuilder(CancelTokenJobEntity, 'j')
-      .where('j.status = :status', { status: 'PENDING' })
-      .andWhere('j.next_attempt_at <= :now', { now })
-      .orderBy('j.next_attempt_at', 'ASC')
-      .limit(limit);
-    const due = await SqlDialect.of(em).lockForUpdate(qb, { skipLocked: true }).getMany();
-    if (due.length === 0) return [];
-    const leaseExpiresAt = new Date(now.getTime() + leaseMs);
-    await em.update(
-      CancelTokenJobEntity,
-      { id: In(due.map((j) => j.id)) },
-      { status: 'LEASED', leaseOwner: owner, leaseExpiresAt, updatedAt: now, leaseVersion: () => 'lease_version + 1' },
-    );
-    return due.map((job) => ({
-      job: { ...job, status: 'LEASED', leaseOwner: owner, leaseExpiresAt, leaseVersion: job.leaseVersion + 1 },
-      leaseVersion: job.leaseVersion + 1,
-    }));
+    const due = await Leases.findDue(em, CancelTokenJobEntity, 'j', now, limit);
+    const leases = await Leases.lease(em, CancelTokenJobEntity, due, owner, now, leaseMs);
+    return leases.map((l) => ({ job: l.row, leaseVersion: l.leaseVersion }));
   }
 
   /** Ends or reschedules a claimed job, only if the lease is still ours; false when fenced out. */
@@ -114,13 +99,8 @@ export class CancelTokenJobRepository {
   }
 
   /** Frees the leases of instances that died mid-attempt; cancelToken is idempotent, so resending is safe. */
-  async reapExpired(em: EntityManager, now: Date): Promise<number> {
-    const result = await em.update(
-      CancelTokenJobEntity,
-      { status: 'LEASED', leaseExpiresAt: LessThanOrEqual(now) },
-      { status: 'PENDING', leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: now, updatedAt: now, leaseVersion: () => 'lease_version + 1' },
-    );
-    return result.affected ?? 0;
+  reapExpired(em: EntityManager, now: Date): Promise<number> {
+    return Leases.reapExpired(em, CancelTokenJobEntity, now);
   }
 
   findById(em: EntityManager, id: string): Promise<CancelTokenJobEntity | null> {

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { CancelTokenClient } from '../alipayplus/cancel-token.client';
 import type { CancelTokenOutcome } from '../alipayplus/cancel-token.transformers';
 import { Clock } from '../common/clock';
-import { RequestContext } from '../common/request-context';
+import { PollLoop } from '../common/poll-loop';
 import { TokenVault } from '../common/crypto/token-vault';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
@@ -34,10 +34,7 @@ const CLAIM_BATCH = 16;
 export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly logger = new Logger(CancelTokenWorker.name);
   readonly owner = `${hostname()}:${process.pid}:${randomBytes(3).toString('hex')}`;
-  private timer: NodeJS.Timeout | undefined;
-  private running: Promise<void> | undefined;
-  private again = false;
-  private stopped = false;
+  private readonly loop: PollLoop;
   private readonly inFlight = new Set<Promise<void>>();
   private readonly waiters = new Map<string, Array<() => void>>();
 
@@ -53,30 +50,28 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     private readonly vault: TokenVault,
     private readonly clock: Clock,
     private readonly metrics: CancelTokenMetrics,
-  ) {}
+  ) {
+    this.loop = new PollLoop(() => this.cycle(), this.config.cancelToken.pollMs);
+  }
 
   onApplicationBootstrap(): void {
     this.metrics.watchPending(() => this.jobs.countPending(this.dataSource.manager));
-    this.schedule(0);
+    this.loop.start();
   }
 
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.running;
+    await this.loop.stop();
     await Promise.allSettled([...this.inFlight]);
   }
 
   /** Runs a claim cycle now (after a revoke commits), instead of waiting for the next poll. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.running) this.again = true;
-    else this.schedule(0);
+    this.loop.kick();
   }
 
   /** One claim cycle and the attempts it started, awaited: for tests and tools that move a clock. */
   async runOnce(): Promise<void> {
-    await this.cycle();
+    await this.loop.runOnce();
     await Promise.allSettled([...this.inFlight]);
   }
 
@@ -92,23 +87,6 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
         resolve();
       }
     });
-  }
-
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    if (this.stopped) return;
-    // Detached from whichever request kicked it, so its log lines do not carry that request's id.
-    this.timer = RequestContext.detached(() =>
-      setTimeout(() => {
-        this.running = this.cycle().finally(() => {
-          this.running = undefined;
-          const now = this.again;
-          this.again = false;
-          this.schedule(now ? 0 : this.config.cancelToken.pollMs);
-        });
-      }, ms),
-    );
-    this.timer.unref();
   }
 
   private async cycle(): Promise<void> {

@@ -5,7 +5,7 @@ import { Inject, Injectable, Logger, type BeforeApplicationShutdown, type OnAppl
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { Clock } from '../common/clock';
-import { RequestContext } from '../common/request-context';
+import { PollLoop } from '../common/poll-loop';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { SchemaGate } from '../database/schema-gate';
@@ -45,12 +45,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
   private readonly settings: GatewayConfig['callbacks'];
   /** Longer than one attempt can take (its whole exchange is bounded by the timeout), with room to record it. */
   private readonly leaseMs: number;
-  private timer: NodeJS.Timeout | undefined;
-  private cycles: Promise<void> = Promise.resolve();
-  /** A polling-loop cycle is under way; a kick then asks for another right after it. */
-  private looping = false;
-  private again = false;
-  private stopped = false;
+  private readonly loop: PollLoop;
   private reapedAt = Number.NEGATIVE_INFINITY;
   private readonly inFlight = new Map<string, Promise<void>>();
   private readonly perEndpoint = new Map<string, number>();
@@ -71,6 +66,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
   ) {
     this.settings = config.callbacks;
     this.leaseMs = 2 * this.settings.timeoutMs + 30_000;
+    this.loop = new PollLoop(() => this.cycle(), this.settings.pollMs);
   }
 
   onApplicationBootstrap(): void {
@@ -80,14 +76,12 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
       () => this.deliveries.oldestDueSeconds(em, this.clock.now()),
     );
     this.outbox.onCommitted(() => this.kick());
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops claiming, lets in-flight sends finish (bounded); anything still leased is freed by a reaper later. */
   async beforeApplicationShutdown(): Promise<void> {
-    this.stopped = true;
-    clearTimeout(this.timer);
-    await this.cycles;
+    await this.loop.stop();
     let timer: NodeJS.Timeout | undefined;
     const bound = new Promise<void>((resolve) => (timer = setTimeout(resolve, this.settings.timeoutMs + 2_000)));
     await Promise.race([Promise.allSettled([...this.inFlight.values()]), bound]);
@@ -96,40 +90,13 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
 
   /** Claims now (after a commit that wrote events), instead of waiting for the next poll. */
   kick(): void {
-    if (this.stopped) return;
-    if (this.looping) this.again = true;
-    else this.schedule(0);
+    this.loop.kick();
   }
 
   /** One claim cycle now, then waits for every send it started: lets tests step a ManualClock without sleeping. */
   async runOnce(): Promise<void> {
-    await this.runCycle();
+    await this.loop.runOnce();
     await Promise.allSettled([...this.inFlight.values()]);
-  }
-
-  private schedule(ms: number): void {
-    clearTimeout(this.timer);
-    if (this.stopped) return;
-    // Detached from whichever request kicked it, so its log lines do not carry that request's id.
-    this.timer = RequestContext.detached(() =>
-      setTimeout(() => {
-        this.looping = true;
-        void this.runCycle().finally(() => {
-          this.looping = false;
-          const now = this.again;
-          this.again = false;
-          if (!this.stopped) this.schedule(now ? 0 : this.settings.pollMs);
-        });
-      }, ms),
-    );
-    this.timer.unref();
-  }
-
-  /** Cycles run one at a time, so the caps are counted against one consistent in-flight set. */
-  private runCycle(): Promise<void> {
-    const next = this.cycles.then(() => (this.stopped ? undefined : this.cycle()));
-    this.cycles = next.catch(() => undefined);
-    return next;
   }
 
   private async cycle(): Promise<void> {
@@ -152,7 +119,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
       });
       this.start(claims);
       // Held-back rows or a full batch: look again at once (busy endpoints are then skipped in SQL).
-      if (more) this.again = true;
+      if (more) this.loop.runAgain();
     } catch (err) {
       this.logger.error({ msg: 'callback claim cycle failed; will retry', err });
     }

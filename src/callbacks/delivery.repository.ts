@@ -6,6 +6,7 @@ import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
 import { insertRows, runSql, SqlExpression, updateRowsById } from '../database/raw-rows';
 import { DeliveryAttemptEntity, DeliveryEntity, type DeliveryStatus } from './delivery.entity';
 import type { EventEntity } from './event.entity';
+import { Leases } from '../database/leases';
 import { SqlDialect } from '../database/sql-dialect';
 
 export interface ClaimedDelivery {
@@ -90,33 +91,16 @@ export class DeliveryRepository {
    * single writer. `busyEndpoints` (at their concurrency cap here) are left
    * for later, so a slow endpoint's backlog does not fill every claim.
    */
-  async findDue(em: EntityManager, now: Date, limit: number, busyEndpoints: readonly string[]): Promise<DeliveryEntity[]> {
-    const qb = em
-      .createQueryBuilder(DeliveryEntity, 'd')
-      .where('d.status = :status', { status: 'PENDING' })
-      .andWhere('d.next_attempt_at <= :now', { now })
-      .orderBy('d.next_attempt_at', 'ASC')
-      .limit(limit);
-    if (busyEndpoints.length > 0) qb.andWhere('d.endpoint_id NOT IN (:...busy)', { busy: busyEndpoints });
-    return SqlDialect.of(em).lockForUpdate(qb, { skipLocked: true }).getMany();
+  findDue(em: EntityManager, now: Date, limit: number, busyEndpoints: readonly string[]): Promise<DeliveryEntity[]> {
+    return Leases.findDue(em, DeliveryEntity, 'd', now, limit, (qb) => {
+      if (busyEndpoints.length > 0) qb.andWhere('d.endpoint_id NOT IN (:...busy)', { busy: busyEndpoints });
+    });
   }
 
   /** Leases rows just found (and locked) in the same transaction. */
   async lease(em: EntityManager, rows: readonly DeliveryEntity[], owner: string, now: Date, leaseMs: number): Promise<ClaimedDelivery[]> {
-    if (rows.length === 0) return [];
-    const leaseExpiresAt = new Date(now.getTime() + leaseMs);
-    await updateRowsById(
-      em,
-      DeliveryEntity,
-      rows.map((d) => d.id),
-      { status: 'LEASED', leaseOwner: owner, leaseExpiresAt, updatedAt: now },
-      { leaseVersion: new SqlExpression('lease_version + 1', []) },
-      new SqlExpression("status = 'PENDING'", []),
-    );
-    return rows.map((d) => ({
-      delivery: { ...d, status: 'LEASED', leaseOwner: owner, leaseExpiresAt, leaseVersion: d.leaseVersion + 1 },
-      leaseVersion: d.leaseVersion + 1,
-    }));
+    const leases = await Leases.lease(em, DeliveryEntity, rows, owner, now, leaseMs);
+    return leases.map((l) => ({ delivery: l.row, leaseVersion: l.leaseVersion }));
   }
 
   /**
@@ -184,15 +168,8 @@ export class DeliveryRepository {
    * ones this instance is still sending (`ownInFlight`), whose completion is
    * on its way. The receiver may see the callback twice: notifyId dedupes it.
    */
-  async reapExpired(em: EntityManager, now: Date, ownInFlight: readonly string[]): Promise<number> {
-    const qb = em
-      .createQueryBuilder()
-      .update(DeliveryEntity)
-      .set({ status: 'PENDING', leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: now, updatedAt: now, leaseVersion: () => 'lease_version + 1' })
-      .where('status = :leased', { leased: 'LEASED' })
-      .andWhere('lease_expires_at <= :now', { now });
-    if (ownInFlight.length > 0) qb.andWhere('id NOT IN (:...mine)', { mine: ownInFlight });
-    return (await qb.execute()).affected ?? 0;
+  reapExpired(em: EntityManager, now: Date, ownInFlight: readonly string[]): Promise<number> {
+    return Leases.reapExpired(em, DeliveryEntity, now, ownInFlight);
   }
 
   /** The endpoints answered as asked: their failure streaks, if any, end. */
