@@ -2,9 +2,8 @@ import { createHash, randomUUID } from 'node:crypto';
 import { Injectable, Logger } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { AuthCodeEntity } from '../authorizations/auth-code.entity';
-import { AuthorizationEntity } from '../authorizations/authorization.entity';
 import { AuthorizationRepository } from '../authorizations/authorization.repository';
-import { TokenTransitions } from '../authorizations/token-transitions';
+import { TokenTransitions, type TokenIds, type TokenNotice } from '../authorizations/token-transitions';
 import { EventOutbox } from '../callbacks/event-outbox';
 import { Clock } from '../common/clock';
 import { fingerprint } from '../common/crypto/fingerprint';
@@ -106,7 +105,7 @@ export class AuthNotifyService {
         break;
       case 'TOKEN_CREATED':
       case 'TOKEN_CANCELED':
-        await this.tokenChanged(em, body, spec.applies, row, { id: authorizationId!, accessTokenHash: subjectHash }, merchantId, now);
+        await this.transitions.apply(em, row, this.tokenNotice(body, spec.applies, { id: authorizationId!, accessTokenHash: subjectHash }, merchantId), now);
         break;
     }
     return { result: 'APPLIED' };
@@ -133,80 +132,37 @@ export class AuthNotifyService {
     });
   }
 
-  /** Applies a token notification to its row (`row`, locked; null: a new record under `fresh`'s id). */
-  private async tokenChanged(
-    em: EntityManager,
+  /** The notice as the token's writer takes it: what the body says, times parsed, the wallet as stored. */
+  private tokenNotice(
     body: AuthNotifyDto,
     applies: 'TOKEN_CREATED' | 'TOKEN_CANCELED',
-    row: AuthorizationEntity | null,
     fresh: { id: string; accessTokenHash: string },
     merchantId: string | null,
-    now: Date,
-  ): Promise<void> {
-    // A copy, so the update writes only what changed.
-    const record = row ? Object.assign(new AuthorizationEntity(), row) : this.newRecord(body, fresh, merchantId, now);
-    const t = this.transitions.decide(
-      row,
-      record,
-      applies === 'TOKEN_CREATED' ? { type: 'TOKEN_CREATED' } : { type: 'TOKEN_CANCELED', source: body.tokenCancelSource! },
-      now,
-    );
-    // A tombstone learns its details from the late TOKEN_CREATED (the state machine keeps it canceled).
-    const linkAgreement = applies === 'TOKEN_CREATED' && record.tokenCreatedAt === null ? this.fillCreatedDetails(record, body, now) : undefined;
-    record.merchantId ??= merchantId;
-    record.updatedAt = now;
-    if (row) await this.authorizations.update(em, record.id, changedColumns(row, record), linkAgreement);
-    else await this.authorizations.insert(em, record, linkAgreement);
-    await this.transitions.recordEffects(em, record, t, now);
-  }
-
-  private newRecord(body: AuthNotifyDto, fresh: { id: string; accessTokenHash: string }, merchantId: string | null, now: Date) {
-    return Object.assign(new AuthorizationEntity(), {
-      id: fresh.id,
+  ): TokenNotice {
+    return {
+      kind: 'notice',
+      event: applies === 'TOKEN_CREATED' ? { type: 'TOKEN_CREATED' } : { type: 'TOKEN_CANCELED', source: body.tokenCancelSource! },
+      accessToken: body.accessToken!,
       accessTokenHash: fresh.accessTokenHash,
-      accessTokenEnc: this.vault.encrypt(body.accessToken!),
-      refreshTokenEnc: null,
-      encKeyId: this.vault.currentKeyId,
-      canceledAt: null,
-      tokenCreatedAt: null,
+      newId: fresh.id,
       merchantId,
-      authCodeId: null,
-      ...ids(body),
-      userLoginId: null,
-      scopes: null,
-      wallet: null,
-      accessTokenExpiryTime: null,
-      refreshTokenExpiryTime: null,
-      createdAt: now,
-    });
-  }
-
-  /** Sets what TOKEN_CREATED tells; returns the agreement whose auth code the row is to be linked to, if it has none yet. */
-  private fillCreatedDetails(record: AuthorizationEntity, body: AuthNotifyDto, now: Date): string | undefined {
-    record.tokenCreatedAt = now;
-    record.refreshTokenEnc = body.refreshToken ? this.vault.encrypt(body.refreshToken) : null;
-    record.accessTokenExpiryTime = body.accessTokenExpiryTime ? parseProtocolTime(body.accessTokenExpiryTime) : null;
-    record.refreshTokenExpiryTime = body.refreshTokenExpiryTime ? parseProtocolTime(body.refreshTokenExpiryTime) : null;
-    record.scopes = body.scopes?.length ? body.scopes.join(' ') : null;
-    record.userLoginId = body.userLoginId ?? null;
-    record.wallet = body.walletForAccountBinding ? JSON.stringify(knownWalletFields(body.walletForAccountBinding)) : null;
-    Object.assign(record, Object.fromEntries(Object.entries(ids(body)).filter(([, v]) => v !== null)));
-    return body.referenceAgreementId && !record.authCodeId ? body.referenceAgreementId : undefined;
+      ids: ids(body),
+      details:
+        applies === 'TOKEN_CREATED'
+          ? {
+              refreshToken: body.refreshToken ?? null,
+              accessTokenExpiryTime: body.accessTokenExpiryTime ? parseProtocolTime(body.accessTokenExpiryTime) : null,
+              refreshTokenExpiryTime: body.refreshTokenExpiryTime ? parseProtocolTime(body.refreshTokenExpiryTime) : null,
+              scopes: body.scopes ?? null,
+              userLoginId: body.userLoginId ?? null,
+              wallet: body.walletForAccountBinding ? JSON.stringify(knownWalletFields(body.walletForAccountBinding)) : null,
+            }
+          : undefined,
+    };
   }
 }
 
-/** The columns a notification changed on an existing row (save() would re-read the row first). */
-function changedColumns(before: AuthorizationEntity, after: AuthorizationEntity): Partial<AuthorizationEntity> {
-  const changes: Record<string, unknown> = {};
-  for (const [key, value] of Object.entries(after)) {
-    const old = (before as unknown as Record<string, unknown>)[key];
-    const same = value instanceof Date && old instanceof Date ? value.getTime() === old.getTime() : value === old;
-    if (!same && key !== 'id') changes[key] = value;
-  }
-  return changes;
-}
-
-function ids(body: AuthNotifyDto) {
+function ids(body: AuthNotifyDto): TokenIds {
   return {
     referenceMerchantId: body.referenceMerchantId ?? null,
     referenceAgreementId: body.referenceAgreementId ?? null,
