@@ -20,18 +20,21 @@ export class AuthorizationRepository {
    * referenceMerchantId. Another merchant's token is as unknown as a made-up
    * one. `forUpdate` (in a transaction): locked until commit on MySQL.
    */
-  findOwned(
+  async findOwned(
     merchant: Pick<MerchantEntity, 'id' | 'referenceMerchantId'>,
     accessTokenHash: string,
     options: { em?: EntityManager; forUpdate?: boolean } = {},
   ): Promise<AuthorizationEntity | null> {
-    return findRowWhere(
+    const row = await findRowWhere(
       options.em ?? this.dataSource.manager,
       AuthorizationEntity,
       'access_token_hash = ? AND (merchant_id = ? OR (merchant_id IS NULL AND reference_merchant_id = ?))',
       [accessTokenHash, merchant.id, merchant.referenceMerchantId],
       options,
     );
+    // Byte-exact as well: MySQL's PAD SPACE collations would let 'M1' match a token made under 'M1 '.
+    const owned = row !== null && (row.merchantId === merchant.id || (row.merchantId === null && row.referenceMerchantId === merchant.referenceMerchantId));
+    return owned ? row : null;
   }
 
   findByTokenHashForUpdate(em: EntityManager, accessTokenHash: string): Promise<AuthorizationEntity | null> {
