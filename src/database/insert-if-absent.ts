@@ -1,5 +1,10 @@
-import type { EntityManager, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
+import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
 import { SqlDialect } from './sql-dialect';
+
+/** The statement for one shape of row (which columns it sets) and conflict column, built once: this runs in every authNotify. */
+type Statement = { sql: string; columns: ColumnMetadata[] };
+const statements = new WeakMap<EntityMetadata, Map<string, Statement>>();
 
 /**
  * Inserts `entity` (its defined properties, converted as TypeORM writes them)
@@ -16,17 +21,26 @@ export async function insertIfAbsent<T extends ObjectLiteral>(
   conflictProperty: keyof T & string,
 ): Promise<boolean> {
   const meta = em.connection.getMetadata(target);
+  const row = entity as Record<string, unknown>;
+  let shape = conflictProperty;
+  for (const c of meta.columns) shape += row[c.propertyName] === undefined ? '0' : '1';
+  let byShape = statements.get(meta);
+  if (!byShape) statements.set(meta, (byShape = new Map<string, Statement>()));
+  let statement = byShape.get(shape);
+  if (!statement) {
+    const columns = meta.columns.filter((c) => row[c.propertyName] !== undefined);
+    const conflict = meta.findColumnWithPropertyName(conflictProperty);
+    if (!conflict) throw new Error(`${meta.name} has no property ${conflictProperty}`);
+    const sql = SqlDialect.of(em).insertIgnore(
+      meta.tableName,
+      columns.map((c) => c.databaseName),
+      conflict.databaseName,
+    );
+    byShape.set(shape, (statement = { sql, columns }));
+  }
   const driver = em.connection.driver;
-  const columns = meta.columns.filter((c) => (entity as Record<string, unknown>)[c.propertyName] !== undefined);
-  const values = columns.map((c) => driver.preparePersistentValue((entity as Record<string, unknown>)[c.propertyName], c) as unknown);
-  const conflict = meta.findColumnWithPropertyName(conflictProperty);
-  if (!conflict) throw new Error(`${meta.name} has no property ${conflictProperty}`);
-  const sql = SqlDialect.of(em).insertIgnore(
-    meta.tableName,
-    columns.map((c) => c.databaseName),
-    conflict.databaseName,
-  );
+  const values = statement.columns.map((c) => driver.preparePersistentValue(row[c.propertyName], c) as unknown);
   const runner = em.queryRunner ?? em.connection.createQueryRunner();
-  const result = (await runner.query(sql, values, true)) as { affected?: number };
+  const result = (await runner.query(statement.sql, values, true)) as { affected?: number };
   return result.affected === 1;
 }
