@@ -17,10 +17,7 @@
   var more = document.getElementById('audit-more');
   var empty = document.getElementById('audit-empty');
 
-  ['actor', 'since', 'until'].forEach(function (name) {
-    var el = /** @type {HTMLInputElement | null} */ (document.querySelector('#audit-filter [name="' + name + '"]'));
-    if (el && params.get(name)) el.value = params.get(name);
-  });
+  ui.showFilters('#audit-filter', params, ['actor', 'since', 'until']);
 
   function row(e) {
     return h('tr', null, [

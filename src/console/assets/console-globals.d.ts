@@ -18,6 +18,8 @@ interface ConsoleUI {
   busy(control: Element | EventTarget | null, action: () => unknown): Promise<void>;
   onSubmit(form: HTMLFormElement | HTMLElement, action: (values: Record<string, any>, form: HTMLFormElement) => unknown): void;
   searchParams(): URLSearchParams;
+  /** Fills a GET filter form's fields from the address. */
+  showFilters(formSelector: string, params: URLSearchParams, names: string[]): void;
   qs(params: Record<string, unknown>): string;
   focus(el: Element | null): void;
   pad(n: number, w?: number): string;

@@ -180,6 +180,17 @@
     return new URLSearchParams(window.location.search);
   }
 
+  /**
+   * Shows the filters in force in a GET filter form: they live in the address, so a filtered view can be shared.
+   * @param {string} formSelector @param {URLSearchParams} params @param {string[]} names
+   */
+  function showFilters(formSelector, params, names) {
+    names.forEach(function (name) {
+      var el = /** @type {HTMLInputElement | null} */ (document.querySelector(formSelector + ' [name="' + name + '"]'));
+      if (el && params.get(name)) el.value = params.get(name);
+    });
+  }
+
   function qs(params) {
     var p = new URLSearchParams();
     Object.keys(params).forEach(function (k) {
@@ -224,6 +235,7 @@
     onSubmit: onSubmit,
     input: input,
     searchParams: searchParams,
+    showFilters: showFilters,
     qs: qs,
     focus: focus,
     pad: pad,

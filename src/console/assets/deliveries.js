@@ -18,11 +18,7 @@
   var tbody = document.querySelector('#delivery-table tbody');
   var more = document.getElementById('delivery-more');
 
-  // The form shows the filters in force (GET form: they live in the address, so a filtered view can be shared).
-  ['status', 'endpointId', 'merchantId', 'since', 'until'].forEach(function (name) {
-    var el = /** @type {HTMLInputElement | null} */ (document.querySelector('#delivery-filter [name="' + name + '"]'));
-    if (el && params.get(name)) el.value = params.get(name);
-  });
+  ui.showFilters('#delivery-filter', params, ['status', 'endpointId', 'merchantId', 'since', 'until']);
   if (filter.endpointId) ui.input('r-endpoint').value = filter.endpointId;
 
   var SETTLED = ['DELIVERED', 'FAILED'];
