@@ -1,62 +1,28 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
+import type { DataSource } from 'typeorm';
 import { AuthorizationEntity } from '../../src/authorizations/authorization.entity';
 import { AuthorizationRepository } from '../../src/authorizations/authorization.repository';
-import { loadConfig } from '../../src/config/load-config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
 import { insertRow } from '../../src/database/raw-rows';
-import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-database';
-import { testEnvironment } from '../support/test-app';
+import { authorizationRow, openMigratedDataSource } from '../support/database-layer';
+import { testEngine } from '../support/test-database';
 
 /** findOwned: a merchant finds its own tokens, in SQL, and nobody else's, byte for byte on both engines. */
 describe(`AuthorizationRepository.findOwned on ${testEngine()}`, () => {
-  let db: TestDatabase;
+  let database: Awaited<ReturnType<typeof openMigratedDataSource>>;
   let dataSource: DataSource;
   let repository: AuthorizationRepository;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = new DataSource(dataSourceOptions(loadConfig(testEnvironment(db)).database));
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    database = await openMigratedDataSource();
+    dataSource = database.dataSource;
     repository = new AuthorizationRepository(dataSource);
   });
-  afterAll(async () => {
-    await dataSource.destroy();
-    await db.drop();
-  });
+  afterAll(() => database.close());
 
   async function token(merchantId: string | null, referenceMerchantId: string): Promise<string> {
-    const hash = randomUUID().replace(/-/g, '');
-    const now = new Date('2026-12-03T10:00:00.000Z');
-    const row = Object.assign(new AuthorizationEntity(), {
-      id: randomUUID(),
-      accessTokenHash: hash,
-      accessTokenEnc: 'enc',
-      refreshTokenEnc: null,
-      encKeyId: 'k1',
-      status: 'ACTIVE',
-      cancelSource: null,
-      canceledAt: null,
-      tokenCreatedAt: now,
-      merchantId,
-      authCodeId: null,
-      referenceMerchantId,
-      referenceAgreementId: null,
-      customerId: null,
-      authClientId: null,
-      acquirerId: null,
-      pspId: null,
-      userLoginId: null,
-      scopes: null,
-      wallet: null,
-      accessTokenExpiryTime: null,
-      refreshTokenExpiryTime: null,
-      createdAt: now,
-      updatedAt: now,
-    });
+    const row = authorizationRow({ merchantId, referenceMerchantId });
     await dataSource.transaction((em) => insertRow(em, AuthorizationEntity, row));
-    return hash;
+    return row.accessTokenHash;
   }
 
   it('finds a token by the merchant it was linked to, and by its referenceMerchantId before it was linked', async () => {

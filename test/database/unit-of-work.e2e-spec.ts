@@ -1,29 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { DataSource } from 'typeorm';
-import { loadConfig } from '../../src/config/load-config';
-import { dataSourceOptions } from '../../src/database/data-source-options';
+import type { DataSource } from 'typeorm';
 import { UnitOfWork } from '../../src/database/unit-of-work';
 import { MerchantRequestEntity } from '../../src/authorizations/merchant-request.entity';
-import { createTestDatabase, testEngine, type TestDatabase } from '../support/test-database';
-import { testEnvironment } from '../support/test-app';
+import { openMigratedDataSource } from '../support/database-layer';
+import { testEngine } from '../support/test-database';
 
 /** afterCommit: the outbox's wake-up runs only once the rows it announces are visible, and never for a rolled-back attempt. */
 describe(`UnitOfWork.afterCommit on ${testEngine()}`, () => {
-  let db: TestDatabase;
+  let database: Awaited<ReturnType<typeof openMigratedDataSource>>;
   let dataSource: DataSource;
   let uow: UnitOfWork;
 
   beforeAll(async () => {
-    db = await createTestDatabase();
-    dataSource = new DataSource(dataSourceOptions(loadConfig(testEnvironment(db)).database));
-    await dataSource.initialize();
-    await dataSource.runMigrations({ transaction: 'each' });
+    database = await openMigratedDataSource();
+    dataSource = database.dataSource;
     uow = new UnitOfWork(dataSource);
   });
-  afterAll(async () => {
-    await dataSource.destroy();
-    await db.drop();
-  });
+  afterAll(() => database.close());
 
   const request = () =>
     Object.assign(new MerchantRequestEntity(), {
