@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { CancelTokenAttemptEntity, CancelTokenJobEntity, type CancelTokenJobStatus } from './cancel-token-job.entity';
-import { Leases } from '../database/leases';
+import { BUMP_LEASE_VERSION, Leases } from '../database/leases';
 
 export interface ClaimedJob {
   readonly job: CancelTokenJobEntity;
@@ -25,7 +25,7 @@ export class CancelTokenJobRepository {
       await em.update(
         CancelTokenJobEntity,
         { id: existing.id },
-        { ...input, status: 'PENDING', nextAttemptAt: now, settledAt: null, updatedAt: now, leaseVersion: () => 'lease_version + 1' },
+        { ...input, status: 'PENDING', nextAttemptAt: now, settledAt: null, updatedAt: now, leaseVersion: () => BUMP_LEASE_VERSION },
       );
       return em.findOneOrFail(CancelTokenJobEntity, { where: { id: existing.id } });
     }
@@ -54,7 +54,7 @@ export class CancelTokenJobRepository {
       CancelTokenJobEntity,
       { authorizationId, status: In(['PENDING', 'LEASED']) },
       // Bumping the lease version fences out an attempt in flight: its completion will not apply.
-      { status: 'SETTLED', settledAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null, leaseVersion: () => 'lease_version + 1' },
+      { status: 'SETTLED', settledAt: now, updatedAt: now, leaseOwner: null, leaseExpiresAt: null, leaseVersion: () => BUMP_LEASE_VERSION },
     );
   }
 

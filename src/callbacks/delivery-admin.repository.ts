@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, MoreThanOrEqual, Not, type EntityManager } from 'typeorm';
+import { BUMP_LEASE_VERSION } from '../database/leases';
 import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
 import { DeliveryAttemptEntity, DeliveryEntity, type DeliveryStatus } from './delivery.entity';
 
@@ -21,7 +22,7 @@ const requeue = (now: Date) => ({
   deliveredAt: null,
   updatedAt: now,
   // Bumped so a completion still in flight for an older lease can never land on the requeued row.
-  leaseVersion: () => 'lease_version + 1',
+  leaseVersion: () => BUMP_LEASE_VERSION,
 });
 
 /**

@@ -6,7 +6,7 @@ import { CallbackEndpointEntity } from '../merchants/callback-endpoint.entity';
 import { insertRows, runSql, SqlExpression, updateRowsById } from '../database/raw-rows';
 import { DeliveryAttemptEntity, DeliveryEntity, type DeliveryStatus } from './delivery.entity';
 import type { EventEntity } from './event.entity';
-import { Leases } from '../database/leases';
+import { BUMP_LEASE_VERSION, Leases } from '../database/leases';
 import { SqlDialect } from '../database/sql-dialect';
 
 export interface ClaimedDelivery {
@@ -198,7 +198,7 @@ export class DeliveryRepository {
     const result = await em.update(
       DeliveryEntity,
       { endpointId, status: 'PENDING' },
-      { status: 'FAILED', lastError: reason.slice(0, 256), updatedAt: now, leaseVersion: () => 'lease_version + 1' },
+      { status: 'FAILED', lastError: reason.slice(0, 256), updatedAt: now, leaseVersion: () => BUMP_LEASE_VERSION },
     );
     return result.affected ?? 0;
   }

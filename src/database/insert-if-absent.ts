@@ -1,5 +1,6 @@
 import type { EntityManager, EntityMetadata, EntityTarget, ObjectLiteral } from 'typeorm';
 import type { ColumnMetadata } from 'typeorm/metadata/ColumnMetadata';
+import { runSql } from './raw-rows';
 import { SqlDialect } from './sql-dialect';
 
 /** The statement for one shape of row (which columns it sets) and conflict column, built once: this runs in every authNotify. */
@@ -12,7 +13,7 @@ const statements = new WeakMap<EntityMetadata, Map<string, Statement>>();
  * `conflictProperty` exists; true when this call inserted it. One statement
  * instead of find-then-insert on the hot paths; a concurrent twin waits on the
  * unique key and then sees the row. Validation upstream bounds every value, so
- * MySQL's IGNORE only ever skips the duplicate.
+ * MySQL's IGNORE only ever skips the duplicate. Run inside a transaction.
  */
 export async function insertIfAbsent<T extends ObjectLiteral>(
   em: EntityManager,
@@ -40,7 +41,5 @@ export async function insertIfAbsent<T extends ObjectLiteral>(
   }
   const driver = em.connection.driver;
   const values = statement.columns.map((c) => driver.preparePersistentValue(row[c.propertyName], c) as unknown);
-  const runner = em.queryRunner ?? em.connection.createQueryRunner();
-  const result = (await runner.query(statement.sql, values, true)) as { affected?: number };
-  return result.affected === 1;
+  return (await runSql(em, statement.sql, values)).affected === 1;
 }

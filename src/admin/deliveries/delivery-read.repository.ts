@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, type SelectQueryBuilder } from 'typeorm';
+import { DataSource, type ObjectLiteral, type SelectQueryBuilder } from 'typeorm';
 import type { PageRequest } from '../../common/keyset-page';
 import { newestFirst } from '../../database/keyset.query';
 import { rawDate, rawDateOrNull, rawIntOrNull, type DeliveryAttemptRecord, type DeliveryRecord } from '../read-models/read-models';
@@ -57,24 +57,12 @@ export class DeliveryReadRepository {
 
   async attempts(deliveryIds: string[]): Promise<DeliveryAttemptRecord[]> {
     if (deliveryIds.length === 0) return [];
-    const rows = await this.dataSource
-      .createQueryBuilder()
-      .select(['a.delivery_id AS delivery_id', 'a.attempt_no AS attempt_no', 'a.started_at AS started_at', 'a.duration_ms AS duration_ms'])
-      .addSelect(['a.http_status AS http_status', 'a.outcome AS outcome', 'a.error_class AS error_class'])
-      .from('delivery_attempts', 'a')
+    const rows = await this.attemptRows()
       .where('a.delivery_id IN (:...deliveryIds)', { deliveryIds })
       .orderBy('a.delivery_id', 'ASC')
       .addOrderBy('a.attempt_no', 'ASC')
       .getRawMany<AttemptRow>();
-    return rows.map((r) => ({
-      deliveryId: r.delivery_id,
-      attemptNo: Number(r.attempt_no),
-      startedAt: rawDate(r.started_at),
-      durationMs: Number(r.duration_ms),
-      httpStatus: rawIntOrNull(r.http_status),
-      outcome: r.outcome,
-      errorClass: r.error_class ?? null,
-    }));
+    return rows.map(toAttempt);
   }
 
   async delivery(id: string): Promise<DeliveryRecord | null> {
@@ -84,24 +72,20 @@ export class DeliveryReadRepository {
 
   /** One delivery's attempts, oldest first, with what the endpoint answered (the console's detail view). */
   async attemptsWithResponses(deliveryId: string): Promise<AttemptWithResponse[]> {
-    const rows = await this.dataSource
-      .createQueryBuilder()
-      .select(['a.attempt_no AS attempt_no', 'a.started_at AS started_at', 'a.duration_ms AS duration_ms', 'a.http_status AS http_status'])
-      .addSelect(['a.outcome AS outcome', 'a.error_class AS error_class', 'a.response_body AS response_body'])
-      .from('delivery_attempts', 'a')
+    const rows = await this.attemptRows()
+      .addSelect('a.response_body AS response_body')
       .where('a.delivery_id = :deliveryId', { deliveryId })
       .orderBy('a.attempt_no', 'ASC')
-      .getRawMany<Record<string, unknown>>();
-    return rows.map((r) => ({
-      deliveryId,
-      attemptNo: Number(r.attempt_no),
-      startedAt: rawDate(r.started_at),
-      durationMs: Number(r.duration_ms),
-      httpStatus: rawIntOrNull(r.http_status),
-      outcome: String(r.outcome),
-      errorClass: (r.error_class as string | null) ?? null,
-      responseBody: (r.response_body as string | null) ?? null,
-    }));
+      .getRawMany<AttemptRow & { response_body: string | null }>();
+    return rows.map((r) => ({ ...toAttempt(r), responseBody: r.response_body ?? null }));
+  }
+
+  private attemptRows(): SelectQueryBuilder<ObjectLiteral> {
+    return this.dataSource
+      .createQueryBuilder()
+      .select(['a.delivery_id AS delivery_id', 'a.attempt_no AS attempt_no', 'a.started_at AS started_at', 'a.duration_ms AS duration_ms'])
+      .addSelect(['a.http_status AS http_status', 'a.outcome AS outcome', 'a.error_class AS error_class'])
+      .from('delivery_attempts', 'a');
   }
 
   private deliveries(): SelectQueryBuilder<Record<string, unknown>> {
@@ -136,5 +120,17 @@ function toDelivery(r: Record<string, unknown>): DeliveryRecord {
     deliveredAt: rawDateOrNull(r.delivered_at),
     createdAt: rawDate(r.created_at),
     updatedAt: rawDate(r.updated_at),
+  };
+}
+
+function toAttempt(r: AttemptRow): DeliveryAttemptRecord {
+  return {
+    deliveryId: r.delivery_id,
+    attemptNo: Number(r.attempt_no),
+    startedAt: rawDate(r.started_at),
+    durationMs: Number(r.duration_ms),
+    httpStatus: rawIntOrNull(r.http_status),
+    outcome: r.outcome,
+    errorClass: r.error_class ?? null,
   };
 }

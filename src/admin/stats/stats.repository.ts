@@ -39,7 +39,10 @@ export interface EndpointRow {
  */
 @Injectable()
 export class StatsRepository {
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {}
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    private readonly dialect: SqlDialect,
+  ) {}
 
   async notificationsPerMinute(since: Date): Promise<MinuteCount[]> {
     const minute = this.minuteOf('n.received_at');
@@ -113,7 +116,7 @@ export class StatsRepository {
 
   /** The UTC minute of a DATETIME column as `YYYY-MM-DD HH:MM`: MySQL formats it, SQLite stores it as that text already. */
   private minuteOf(column: string): string {
-    return SqlDialect.of(this.dataSource).minuteOf(column);
+    return this.dialect.minuteOf(column);
   }
 }
 
