@@ -33,7 +33,7 @@ async function main(): Promise<void> {
     void worker
       .close()
       .then(() => {
-        sender.agent.destroy();
+        sender.agents.http.destroy();
         process.stdout.write(`STATS ${JSON.stringify({ completed, failedAttempts })}\n`);
         connection.disconnect();
         process.exit(0);
