@@ -7,6 +7,7 @@
  *   node dist/bench/cpuprofile-top.js <file.cpuprofile> [top=25]
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { SourceMap, type SourceMapPayload } from 'node:module';
 import { dirname, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { repoRoot } from './support/bench-keys';
@@ -71,63 +72,20 @@ function areaOf(f: CallFrame): string {
   return url;
 }
 
-// --- source maps (just enough: VLQ "mappings" to the original line) ---
+/** Parsed source maps of the compiled files (node:module's SourceMap), null where a file has none. */
+const mapCache = new Map<string, SourceMap | null>();
 
-const B64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-type Segment = [col: number, source: number, line: number];
-const mapCache = new Map<string, { sources: string[]; lines: Segment[][] } | null>();
-
-function decodeMappings(mappings: string): Segment[][] {
-  const lines: Segment[][] = [];
-  let source = 0;
-  let origLine = 0;
-  for (const lineText of mappings.split(';')) {
-    const segs: Segment[] = [];
-    let col = 0;
-    for (const seg of lineText.split(',')) {
-      if (seg === '') continue;
-      const values: number[] = [];
-      let value = 0;
-      let shift = 0;
-      for (const ch of seg) {
-        const digit = B64.indexOf(ch);
-        value += (digit & 31) << shift;
-        if (digit & 32) shift += 5;
-        else {
-          values.push(value & 1 ? -(value >>> 1) : value >>> 1);
-          value = 0;
-          shift = 0;
-        }
-      }
-      col += values[0];
-      if (values.length >= 4) {
-        source += values[1];
-        origLine += values[2];
-        segs.push([col, source, origLine]);
-      }
-    }
-    lines.push(segs);
-  }
-  return lines;
-}
-
+/** `<src file>:<line>` a compiled frame came from, through its .js.map. */
 function originalPosition(url: string, line: number, column: number): string | null {
   if (!url.startsWith('file://')) return null;
   const file = fileURLToPath(url);
   if (!mapCache.has(file)) {
     const mapFile = `${file}.map`;
-    if (!existsSync(mapFile)) mapCache.set(file, null);
-    else {
-      const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[]; mappings: string; sourceRoot?: string };
-      mapCache.set(file, { sources: map.sources.map((s) => resolve(dirname(file), map.sourceRoot ?? '', s)), lines: decodeMappings(map.mappings) });
-    }
+    mapCache.set(file, existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, 'utf8')) as SourceMapPayload) : null);
   }
-  const map = mapCache.get(file);
-  const segs = map?.lines[line];
-  if (!map || !segs || segs.length === 0) return null;
-  let best = segs[0];
-  for (const s of segs) if (s[0] <= column) best = s;
-  return `${relative(repoRoot(), map.sources[best[1]])}:${best[2] + 1}`;
+  const entry = mapCache.get(file)?.findEntry(line, column);
+  if (!entry || !('originalSource' in entry)) return null;
+  return `${relative(repoRoot(), resolve(dirname(file), entry.originalSource))}:${entry.originalLine + 1}`;
 }
 
 function describeFrame(f: CallFrame): string {
