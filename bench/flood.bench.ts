@@ -23,35 +23,37 @@
  * --gateway-dist runs another build (e.g. the commit before the fix) instead.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
-import { BenchArgs } from './support/bench-args';
-import { createSqliteDatabase } from './support/bench-database';
-import { AUTH_NOTIFY_PATH, BENCH_CLIENT_ID, BENCH_PEMS, gatewayEnvironment, repoRoot } from './support/bench-keys';
-import { freePort, startNodeChild, waitForHttp200 } from './support/child-process';
-import { GATEWAY_NODE_ARGS } from './support/gateway-node';
-import { openLoop, failures, type PhaseResult } from './support/load-generator';
-import { seedMerchant } from './support/merchant-seed';
+import { AUTH_NOTIFY_PATH, BENCH_CLIENT_ID, BENCH_PEMS } from './support/bench-keys';
+import type { FloodOrder, FloodStats } from './support/flood.worker';
+import { describeFailures, drive, failures, type PhaseResult } from './support/load';
 import { notificationMix } from './support/notification-mix';
 import { presign } from './support/presign';
-import type { FloodOrder, FloodStats } from './support/flood.worker';
-import { describeMachine, machineInfo, markdownTable, ms, rate, textTable, writeResults } from './support/report';
-import { sourceRevision } from './support/source-revision';
-
-const OPTIONS = {
-  rate: 'signed authNotify per second in both phases (default 50)',
-  duration: 'seconds per phase (default 10)',
-  flooders: 'connections posting unsigned 1 MiB bodies in the flooded phase (default 6)',
-  'gateway-dist': "compiled gateway to run: the folder holding src/main.js (default this checkout's dist)",
-  write: 'write bench/results/flood-<date>.{json,md}',
-};
-
-const log = (line: string) => process.stdout.write(`${line}\n`);
+import { ms, passMiss, rate } from './support/report';
+import { gatewayName, log, runScenario, type TargetRun } from './support/scenario';
 
 /** The gateway's default HTTP_BODY_LIMIT_BYTES (src/config/load-config.ts). */
-const HTTP_BODY_LIMIT_DEFAULT = 128 * 1024;
+const BODY_LIMIT = 128 * 1024;
+const GOAL_RATIO = 2;
+const mibPerSecond = (stats: FloodStats) => (stats.bytesPerSecond / 1024 / 1024).toFixed(1);
+
+interface Settings {
+  rate: number;
+  durationMs: number;
+  flooders: number;
+}
+
+interface Phase {
+  name: string;
+  result: PhaseResult;
+  stats?: FloodStats;
+}
+
+interface Run extends TargetRun {
+  unloaded?: Phase;
+  flooded: Phase[];
+}
 
 /** Starts the attacker on its own thread (support/flood.worker.ts); `stop()` ends it and returns its counts. */
 function flood(order: FloodOrder): { stop(): Promise<FloodStats> } {
@@ -70,137 +72,110 @@ function flood(order: FloodOrder): { stop(): Promise<FloodStats> } {
   };
 }
 
-async function main(): Promise<void> {
-  const args = new BenchArgs(process.argv.slice(2), OPTIONS);
-  if (args.help) {
-    log(`flood.bench: signed authNotify p99 under an unsigned 1 MiB flood vs unloaded\n${args.usage()}`);
-    return;
-  }
-  const perSecond = args.number('rate', 50, 1, 2_000);
-  const durationMs = args.number('duration', 10, 2, 300) * 1000;
-  const flooders = args.number('flooders', 6, 1, 64);
-  const dist = args.string('gateway-dist', join(repoRoot(), 'dist'));
-  const machine = machineInfo();
-  log(`flood.bench on ${describeMachine(machine)}; gateway ${dist}`);
-
-  const db = await createSqliteDatabase();
-  const dataDir = mkdtempSync(join(tmpdir(), 'acqp-bench-flood-'));
-  const port = await freePort();
-  const child = startNodeChild('gateway (sqlite)', join(dist, 'src', 'main.js'), {
-    env: gatewayEnvironment({ port, databaseUrl: db.url, dataDir, logLevel: 'error' }),
-    cwd: dataDir,
-    nodeArgs: [...GATEWAY_NODE_ARGS],
-  });
-  try {
-    await waitForHttp200(child, port, '/health/ready', 90_000);
-    const merchant = await seedMerchant(port, db, 100_000);
-    const phase = async (name: string, seed: number, during?: () => { stop(): Promise<FloodStats> }) => {
-      const mix = notificationMix(Math.floor((perSecond * durationMs) / 1000), merchant.referenceMerchantId, seed);
-      const signed = await presign(
-        mix.map((m) => ({ path: AUTH_NOTIFY_PATH, clientId: BENCH_CLIENT_ID, body: m.body })),
-        BENCH_PEMS.alipayPlusPrivate,
-      );
-      const load = during?.();
-      const result = await openLoop(port, signed, perSecond, durationMs);
-      const stats = await load?.stop();
-      log(
-        `  ${name}: ${rate(result.sPerSecond)}/s S, p50 ${ms(result.latency.p50)} ms, p99 ${ms(result.latency.p99)} ms, max ${ms(result.latency.max)} ms, not S ${failures(result)}`,
-      );
-      if (stats)
-        log(`    flood: ${stats.sent} unsigned bodies (${(stats.bytesPerSecond / 1024 / 1024).toFixed(1)} MiB/s), answered ${JSON.stringify(stats.answered)}`);
-      return { result, stats };
-    };
-    const limit = HTTP_BODY_LIMIT_DEFAULT;
-    const unloaded = await phase('unloaded', 7);
-    const phases: FloodPhase[] = [];
+runScenario<Settings>({
+  name: 'flood',
+  title: 'signed authNotify p99 under an unsigned 1 MiB flood vs unloaded',
+  // Refusals log a warn line each; the committed results ran the gateway at error, so that logging is not what the flood measures.
+  logLevel: 'error',
+  targets: ['sqlite'],
+  options: {
+    rate: 'signed authNotify per second in every phase (default 50)',
+    duration: 'seconds per phase (default 10)',
+    flooders: 'connections posting unsigned bodies in the flooded phases (default 6)',
+  },
+  settings: (args) => ({
+    rate: args.number('rate', 50, 1, 2_000),
+    durationMs: args.number('duration', 10, 2, 300) * 1000,
+    flooders: args.number('flooders', 6, 1, 64),
+  }),
+  run: async (ctx) => {
+    const s = ctx.settings;
     // A stranger's signature is short; the worst case's has the length of a real one, so that it is hashed.
-    const shortSignature = 'algorithm=RSA256,keyVersion=1,signature=QUJD';
-    const fullLengthSignature = `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(randomBytes(256).toString('base64'))}`;
-    for (const [name, bytes, clientId, signature] of [
-      [`${flooders} x 1 MiB, unsigned, a stranger's client id`, 1024 * 1024, 'STRANGER', shortSignature],
-      [
-        `${flooders} x ${Math.floor((limit - 1024) / 1024)} KiB (under the limit), Alipay+'s client id, bad signature`,
-        limit - 1024,
-        BENCH_CLIENT_ID,
-        fullLengthSignature,
+    const attacks = [
+      {
+        name: `${s.flooders} x 1 MiB, unsigned, a stranger's client id`,
+        bytes: 1024 * 1024,
+        clientId: 'STRANGER',
+        signature: 'algorithm=RSA256,keyVersion=1,signature=QUJD',
+      },
+      {
+        name: `${s.flooders} x ${Math.floor((BODY_LIMIT - 1024) / 1024)} KiB (under the limit), Alipay+'s client id, bad signature`,
+        bytes: BODY_LIMIT - 1024,
+        clientId: BENCH_CLIENT_ID,
+        signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(randomBytes(256).toString('base64'))}`,
+      },
+    ];
+    const run = await ctx.target<Run>(gatewayName('sqlite'), { flooded: [] }, (run) =>
+      ctx.gateway(run, 'sqlite', {}, async (g) => {
+        const phase = async (name: string, seed: number, attack?: Pick<FloodOrder, 'bytes' | 'clientId' | 'signature'>): Promise<Phase> => {
+          const mix = notificationMix(Math.floor((s.rate * s.durationMs) / 1000), g.merchant.referenceMerchantId, seed);
+          const signed = await presign(
+            mix.map((m) => ({ path: AUTH_NOTIFY_PATH, clientId: BENCH_CLIENT_ID, body: m.body })),
+            BENCH_PEMS.alipayPlusPrivate,
+          );
+          // Through g.measure so that --profile covers the phase.
+          const { value } = await g.measure(async () => {
+            const attacker = attack && flood({ port: g.port, path: AUTH_NOTIFY_PATH, flooders: s.flooders, ...attack });
+            const { result } = await drive(g.port, signed, { rate: s.rate });
+            return { name, result, stats: await attacker?.stop() };
+          });
+          const { result: r, stats } = value;
+          log(
+            `  ${name}: ${rate(r.sPerSecond)}/s S, p50 ${ms(r.latency.p50)} ms, p99 ${ms(r.latency.p99)} ms, max ${ms(r.latency.max)} ms, not S ${failures(r)}`,
+          );
+          if (stats) log(`    flood: ${stats.sent} unsigned bodies (${mibPerSecond(stats)} MiB/s), answered ${JSON.stringify(stats.answered)}`);
+          return value;
+        };
+        run.unloaded = await phase('unloaded', 7);
+        for (const { name, ...attack } of attacks) {
+          run.flooded.push(await phase(`flooded: ${name}`, 8 + run.flooded.length, attack));
+          const exited = g.child.child.exitCode ?? g.child.child.signalCode;
+          if (exited !== null) {
+            log(`  THE GATEWAY DIED during the flood (exit ${exited}); its last lines:\n${g.child.tail().split('\n').slice(-8).join('\n')}`);
+            run.checks.push({ what: 'gateway alive after each flood', expected: 'yes', found: `died (exit ${exited}) in ${name}`, ok: false });
+            break;
+          }
+        }
+      }),
+    );
+    const unloadedP99 = run.unloaded?.result.latency.p99 ?? NaN;
+    const judged = run.flooded.map((p) => {
+      const ratio = p.result.latency.p99 / unloadedP99;
+      return { ...p, ratio, pass: Number.isFinite(ratio) && ratio <= GOAL_RATIO && failures(p.result) === 0 };
+    });
+    const row = ({ name, result: r, stats }: Phase, ratio: string, goal: string) => [
+      name,
+      rate(r.sPerSecond),
+      ms(r.latency.p50),
+      ms(r.latency.p99),
+      ms(r.latency.max),
+      describeFailures(r),
+      ratio,
+      goal,
+      stats ? mibPerSecond(stats) : '',
+      stats ? JSON.stringify(stats.answered) : '',
+    ];
+    return {
+      setup: [
+        `signed authNotify at ${s.rate}/s for ${s.durationMs / 1000} s per phase, open loop (latency from the scheduled send time); each flood runs beside it from its own thread`,
+        `gateway on embedded SQLite with its default body limit (${BODY_LIMIT} bytes); client and gateway share the machine's ${ctx.machine.cores} cores`,
       ],
-    ] as const) {
-      const run = await phase(`flooded: ${name}`, 8 + phases.length, () => flood({ port, path: AUTH_NOTIFY_PATH, flooders, bytes, clientId, signature }));
-      phases.push({ name, result: run.result, stats: run.stats! });
-      const exited = child.child.exitCode ?? child.child.signalCode;
-      if (exited !== null) {
-        log(`  THE GATEWAY DIED during the flood (exit ${exited}); its last lines:\n${child.tail().split('\n').slice(-8).join('\n')}`);
-        break;
-      }
-    }
-    report({ machine, dist, perSecond, durationMs, unloaded: unloaded.result, phases, write: args.flag('write') });
-  } finally {
-    await child.stop();
-    rmSync(dataDir, { recursive: true, force: true });
-    await db.drop();
-  }
-}
-
-interface FloodPhase {
-  name: string;
-  result: PhaseResult;
-  stats: FloodStats;
-}
-
-function report(r: {
-  machine: ReturnType<typeof machineInfo>;
-  dist: string;
-  perSecond: number;
-  durationMs: number;
-  unloaded: PhaseResult;
-  phases: FloodPhase[];
-  write: boolean;
-}): void {
-  const header = ['phase', 'S/s', 'p50 ms', 'p99 ms', 'max ms', 'not S', 'p99 / unloaded', 'goal <= 2x', 'flood MiB/s', 'flood answered'];
-  const rows = [
-    [
-      'unloaded',
-      rate(r.unloaded.sPerSecond),
-      ms(r.unloaded.latency.p50),
-      ms(r.unloaded.latency.p99),
-      ms(r.unloaded.latency.max),
-      String(failures(r.unloaded)),
-      '',
-      '',
-      '',
-      '',
-    ],
-    ...r.phases.map((p) => {
-      const ratio = p.result.latency.p99 / r.unloaded.latency.p99;
-      return [
-        `flooded: ${p.name}`,
-        rate(p.result.sPerSecond),
-        ms(p.result.latency.p50),
-        ms(p.result.latency.p99),
-        ms(p.result.latency.max),
-        String(failures(p.result)),
-        Number.isFinite(ratio) ? `${ratio.toFixed(2)}x` : '-',
-        Number.isFinite(ratio) && ratio <= 2 && failures(p.result) === 0 ? 'PASS' : 'MISS',
-        (p.stats.bytesPerSecond / 1024 / 1024).toFixed(1),
-        JSON.stringify(p.stats.answered),
-      ];
-    }),
-  ];
-  log(`\n${textTable(header, rows)}`);
-  if (!r.write) return;
-  const markdown = [
-    `# Flood benchmark (${new Date().toISOString().slice(0, 16)}Z)`,
-    '',
-    `Machine: ${describeMachine(r.machine)}. Gateway: \`${r.dist}\` at ${sourceRevision()}, embedded SQLite, default body limit.`,
-    `Signed authNotify at ${r.perSecond}/s for ${r.durationMs / 1000} s per phase, open loop; each flood phase runs beside it.`,
-    '',
-    markdownTable(header, rows),
-    '',
-  ].join('\n');
-  for (const file of writeResults('flood', { ...r, machine: r.machine }, markdown)) log(`wrote ${file}`);
-}
-
-main().catch((err: Error) => {
-  log(`flood.bench failed: ${err.message}`);
-  process.exit(1);
+      tables: [
+        {
+          title: 'Results',
+          header: ['phase', 'S/s', 'p50 ms', 'p99 ms', 'max ms', 'not S', 'p99 / unloaded', `goal <= ${GOAL_RATIO}x`, 'flood MiB/s', 'flood answered'],
+          rows: [
+            ...(run.unloaded ? [row(run.unloaded, '', '')] : []),
+            ...judged.map((p) => row(p, Number.isFinite(p.ratio) ? `${p.ratio.toFixed(2)}x` : '-', passMiss(p.pass))),
+          ],
+        },
+      ],
+      goals: judged.map((p) => ({
+        goal: `p99 under the flood within ${GOAL_RATIO}x of unloaded, every request S`,
+        target: p.name,
+        value: `p99 ${ms(p.result.latency.p99)} vs ${ms(unloadedP99)} ms unloaded${Number.isFinite(p.ratio) ? ` = ${p.ratio.toFixed(2)}x` : ''}, not S ${describeFailures(p.result)}`,
+        pass: p.pass,
+      })),
+    };
+  },
 });

@@ -1,6 +1,6 @@
 /**
  * Signing hot-path benchmark: is the signing module within 10% of raw
- * node:crypto? A report, not a test: it prints a table and always exits 0.
+ * node:crypto? A report, not a test.
  *
  *   npm run build && node dist/bench/signing.bench.js
  *
@@ -15,8 +15,8 @@
  * median of the per-round module/raw ratios.
  */
 import { generateKeyPairSync, KeyObject, sign, verify } from 'node:crypto';
-import { cpus } from 'node:os';
 import { formatSignatureHeader, InboundRequest, parseMessageTime, SignedMessage, signMessage, verifyInboundRequest, verifyMessage } from '../src/signing';
+import { runScenario, type Report } from './support/scenario';
 
 /** Measured time per side in one round, in ms. */
 const ROUND_MS = 300;
@@ -86,7 +86,7 @@ function compare(raw: () => unknown, module: () => unknown): Comparison {
   return { raw: median(rawRounds), module: median(moduleRounds), ratio: median(ratios) };
 }
 
-function main(): void {
+function measure(): Report {
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
 
   // A realistic authNotify TOKEN_CANCELED body, with non-ASCII text.
@@ -137,33 +137,43 @@ function main(): void {
     throw new Error('raw and module disagree; not benchmarking');
   }
 
-  console.log(`signing bench: node ${process.version}, OpenSSL ${process.versions.openssl}, ${cpus()[0]?.model ?? 'unknown CPU'}`);
-  console.log(
-    `RSA-2048, body ${body.length} bytes, string to sign ${rawStringToSign().length} bytes; ` +
-      `${ROUNDS} rounds × ~${ROUND_MS} ms per side, raw/module alternating in batches of ${BATCH}; medians over rounds`,
-  );
-
   const rows: Array<[string, Comparison]> = [
     ['sign (signMessage)', compare(rawSign, moduleSign)],
     ['verify (verifyMessage)', compare(rawVerify, moduleVerify)],
     ['verify (verifyInboundRequest)', compare(rawVerify, moduleInbound)],
   ];
 
-  const header = ['operation', 'raw ops/s', 'module ops/s', 'module/raw', `goal >= ${GOAL_RATIO.toFixed(2)}`];
-  const lines = rows.map(([name, r]) => [name, r.raw.toFixed(0), r.module.toFixed(0), r.ratio.toFixed(3), r.ratio >= GOAL_RATIO ? 'PASS' : 'MISS']);
-  const widths = header.map((h, i) => Math.max(h.length, ...lines.map((l) => l[i].length)));
-  const format = (cells: string[]) => cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join('  ');
-  console.log('');
-  console.log(format(header));
-  console.log(widths.map((w) => '-'.repeat(w)).join('  '));
-  for (const line of lines) console.log(format(line));
-  void sink;
+  return {
+    setup: [
+      `RSA-2048, body ${body.length} bytes, string to sign ${rawStringToSign().length} bytes; ${ROUNDS} rounds × ~${ROUND_MS} ms per side, raw/module alternating in batches of ${BATCH}; medians over rounds`,
+    ],
+    tables: [
+      {
+        title: 'Results',
+        header: ['operation', 'raw ops/s', 'module ops/s', 'module/raw'],
+        rows: rows.map(([name, r]) => [name, r.raw.toFixed(0), r.module.toFixed(0), r.ratio.toFixed(3)]),
+      },
+    ],
+    goals: rows.map(([name, r]) => ({
+      goal: `module within ${Math.round((1 - GOAL_RATIO) * 100)}% of raw node:crypto`,
+      target: name,
+      value: `${r.ratio.toFixed(3)}x`,
+      pass: r.ratio >= GOAL_RATIO,
+    })),
+  };
 }
 
-try {
-  main();
-} catch (err) {
-  console.error('signing bench failed:', err);
-}
-// A report, not a gate.
-process.exitCode = 0;
+runScenario({
+  name: 'signing',
+  title: 'signing hot path vs raw node:crypto',
+  gateway: false,
+  targets: ['rsa-2048'],
+  options: {},
+  settings: () => ({}),
+  run: async (ctx) => {
+    let report: Report = { setup: [], tables: [] };
+    await ctx.target('rsa-2048', {}, async () => void (report = measure()));
+    void sink;
+    return report;
+  },
+});

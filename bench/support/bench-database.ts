@@ -121,30 +121,26 @@ export function describeMariadbServer(serverUrl: string, options: { overSocket?:
   return options.overSocket ? `${where}; the gateway connects over the server's Unix socket when it is on this host (DATABASE_URL ?socketPath=)` : where;
 }
 
-function runScript(args: string[], timeoutMs: number): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile(join(repoRoot(), 'scripts', 'mariadb.sh'), args, { timeout: timeoutMs }, (err, stdout, stderr) => {
-      const code = err ? (typeof (err as { code?: unknown }).code === 'number' ? (err as { code: number }).code : 1) : 0;
-      resolve({ code, stdout: String(stdout), stderr: String(stderr) });
-    });
-  });
-}
-
 /**
- * The MariaDB server URL when one answers (`scripts/mariadb.sh status`), after
- * starting it with `scripts/mariadb.sh start` when `start` is set; null when
- * none is running and none was to be started.
+ * The URL of the private server of `scripts/<name>.sh` (MariaDB, Redis) when
+ * it answers, after starting it when `start` is set; why not otherwise.
  */
-export async function mariadbServer(start: boolean): Promise<{ url: string } | { url: null; why: string }> {
+export async function localServer(name: 'mariadb' | 'redis', start: boolean): Promise<{ url: string } | { url: null; why: string }> {
+  const script = (args: string[], timeout: number) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
+      execFile(join(repoRoot(), 'scripts', `${name}.sh`), args, { timeout }, (err, stdout, stderr) =>
+        resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout).trim(), stderr: String(stderr).trim() }),
+      ),
+    );
+  const last = (text: string) => text.split('\n').pop() ?? '';
   if (start) {
-    const started = await runScript(['start'], 600_000);
-    if (started.code !== 0) return { url: null, why: `scripts/mariadb.sh start failed (exit ${started.code}): ${started.stderr.trim().split('\n').pop()}` };
-    return { url: started.stdout.trim().split('\n').pop()! };
+    const started = await script(['start'], 600_000);
+    return started.code === 0
+      ? { url: last(started.stdout) }
+      : { url: null, why: `scripts/${name}.sh start failed (exit ${started.code}): ${last(started.stderr)}` };
   }
-  const status = await runScript(['status'], 30_000);
-  if (status.code !== 0) return { url: null, why: 'scripts/mariadb.sh status: not running' };
-  const url = await runScript(['url'], 10_000);
-  return { url: url.stdout.trim() };
+  if ((await script(['status'], 30_000)).code !== 0) return { url: null, why: `scripts/${name}.sh status: not running` };
+  return { url: last((await script(['url'], 10_000)).stdout) };
 }
 
 /** `YYYY-MM-DD HH:mm:ss.SSS` in UTC: how TypeORM writes a datetime on both engines. */
@@ -154,6 +150,7 @@ export function sqlTime(d: Date): string {
 
 /** MariaDB statement counters (SHOW GLOBAL STATUS) the benches read around a timed phase. */
 export const STATEMENT_COUNTERS = ['Questions', 'Com_select', 'Com_insert', 'Com_update', 'Com_begin', 'Com_commit', 'Com_rollback'];
+const COUNTERS = [...STATEMENT_COUNTERS, 'Innodb_deadlocks', 'Innodb_row_lock_waits', 'Uptime'];
 
 /**
  * Server-wide MariaDB counters: statements by kind, InnoDB deadlocks and
@@ -163,10 +160,16 @@ export const STATEMENT_COUNTERS = ['Questions', 'Com_select', 'Com_insert', 'Com
 export async function serverCounters(db: BenchDatabase | undefined): Promise<Record<string, number> | null> {
   if (!db || db.engine !== 'mariadb') return null;
   const out: Record<string, number> = {};
-  for (const name of [...STATEMENT_COUNTERS, 'Innodb_deadlocks', 'Innodb_row_lock_waits', 'Uptime']) {
+  for (const name of COUNTERS) {
     const v = await db.globalStatus(name);
     if (v === null) return null;
     out[name] = v;
   }
   return out;
+}
+
+/** What the server did between two readings, keyed without `Com_`; null when either is missing or the server restarted. */
+export function counterDelta(before: Record<string, number> | null, after: Record<string, number> | null): Record<string, number> | null {
+  if (!before || !after || after.Uptime < before.Uptime) return null;
+  return Object.fromEntries(COUNTERS.filter((k) => k !== 'Uptime').map((k) => [k.replace(/^Com_/, ''), after[k] - before[k]]));
 }

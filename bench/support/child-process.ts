@@ -124,10 +124,16 @@ export function freePort(): Promise<number> {
   });
 }
 
-/** GET on 127.0.0.1; resolves with status and body, never rejects (status 0 on a network error). */
-export function httpGet(port: number, path: string, headers: Record<string, string> = {}, timeoutMs = 5_000): Promise<{ status: number; body: string }> {
+/** An empty-bodied request on 127.0.0.1; resolves with status and body, never rejects (status 0 on a network error). */
+function httpCall(
+  method: 'GET' | 'POST',
+  port: number,
+  path: string,
+  headers: Record<string, string>,
+  timeoutMs: number,
+): Promise<{ status: number; body: string }> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', headers, agent: false, timeout: timeoutMs }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, method, headers, agent: false, timeout: timeoutMs }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
@@ -138,6 +144,10 @@ export function httpGet(port: number, path: string, headers: Record<string, stri
     req.end();
   });
 }
+
+export const httpGet = (port: number, path: string, headers: Record<string, string> = {}, timeoutMs = 5_000) => httpCall('GET', port, path, headers, timeoutMs);
+export const httpPost = (port: number, path: string, headers: Record<string, string> = {}, timeoutMs = 5_000) =>
+  httpCall('POST', port, path, headers, timeoutMs);
 
 /** Polls GET `path` until it answers 200, at most timeoutMs. */
 export async function waitForHttp200(child: BenchChild, port: number, path: string, timeoutMs: number): Promise<void> {

@@ -59,167 +59,142 @@ export function deliveryRows(count: number, firstEvent: number, now: number): un
 const COLUMNS =
   'id, event_id, endpoint_id, merchant_id, status, attempt_count, next_attempt_at, lease_owner, lease_expires_at, lease_version, last_http_status, last_error, delivered_at, created_at, updated_at';
 
-export interface Driver {
+/** The two engines as the bench needs them: statements, a transaction to roll back, the plan. */
+interface Engine {
   readonly version: string;
   insert(rows: unknown[][]): Promise<void>;
   analyze(): Promise<void>;
-  /** One timed run: ms for the statement, inside a transaction that is rolled back. */
-  timeSelect(q: CapturedQuery): Promise<{ ms: number; rows: Array<{ id: string }> }>;
-  timeClaim(select: CapturedQuery, lease: CapturedQuery): Promise<number>;
-  timeStatement(q: CapturedQuery): Promise<number>;
+  all(q: CapturedQuery): Promise<Array<Record<string, string>>>;
+  run(q: CapturedQuery): Promise<void>;
+  /** Runs fn in a transaction that is then rolled back. */
+  inTx<T>(fn: () => Promise<T>): Promise<T>;
   explain(q: CapturedQuery): Promise<string[]>;
   close(): Promise<void>;
+}
+
+/** Times the captured statements, each run inside a transaction that is rolled back. */
+export class Driver {
+  constructor(private readonly engine: Engine) {}
+
+  get version(): string {
+    return this.engine.version;
+  }
+
+  insert = (rows: unknown[][]) => this.engine.insert(rows);
+  analyze = () => this.engine.analyze();
+  explain = (q: CapturedQuery) => this.engine.explain(q);
+  close = () => this.engine.close();
+
+  timeSelect(q: CapturedQuery): Promise<{ ms: number; rows: Array<Record<string, string>> }> {
+    return this.engine.inTx(async () => {
+      const t0 = performance.now();
+      const rows = await this.engine.all(q);
+      return { ms: performance.now() - t0, rows };
+    });
+  }
+
+  /** The dispatcher's claim: findDue, then the lease UPDATE of the rows found. */
+  timeClaim(select: CapturedQuery, lease: CapturedQuery): Promise<number> {
+    return this.engine.inTx(async () => {
+      const t0 = performance.now();
+      const rows = await this.engine.all(select);
+      await this.engine.run({
+        sql: lease.sql,
+        params: substituteIds(
+          lease,
+          rows.map((r) => r.d_id ?? r.id),
+        ),
+      });
+      return performance.now() - t0;
+    });
+  }
+
+  timeStatement(q: CapturedQuery): Promise<number> {
+    return this.engine.inTx(async () => {
+      const t0 = performance.now();
+      await this.engine.run(q);
+      return performance.now() - t0;
+    });
+  }
 }
 
 export async function mariadbDriver(url: string): Promise<Driver> {
   const c: Connection = await createConnection({ uri: url, timezone: 'Z', connectTimeout: 5_000 });
   const [v] = await c.query('SELECT VERSION() AS v');
   const version = String((v as Array<{ v: string }>)[0].v);
-  // The dispatcher's unit of work runs in READ COMMITTED (src/database/unit-of-work.ts).
-  const begin = async () => {
+  const inTx = async <T>(fn: () => Promise<T>): Promise<T> => {
+    // The dispatcher's unit of work runs in READ COMMITTED (src/database/unit-of-work.ts).
     await c.query('SET TRANSACTION ISOLATION LEVEL READ COMMITTED');
     await c.query('START TRANSACTION');
+    try {
+      return await fn();
+    } finally {
+      await c.query('ROLLBACK');
+    }
   };
-  return {
+  const line = (kind: string, r: Record<string, unknown>, fields: string[]) => `${kind}: ${fields.map((f) => `${f} ${String(r[f])}`).join(', ')}`;
+  return new Driver({
     version,
-    insert: async (rows) => {
-      await c.query(`INSERT INTO deliveries (${COLUMNS}) VALUES ?`, [rows]);
-    },
-    analyze: async () => {
-      await c.query('ANALYZE TABLE deliveries');
-    },
-    timeSelect: async (q) => {
-      await begin();
-      try {
-        const t0 = performance.now();
-        const [rows] = await c.query(q.sql, q.params);
-        return { ms: performance.now() - t0, rows: rows as Array<{ id: string }> };
-      } finally {
-        await c.query('ROLLBACK');
-      }
-    },
-    timeClaim: async (select, lease) => {
-      await begin();
-      try {
-        const t0 = performance.now();
-        const [rows] = await c.query(select.sql, select.params);
-        const ids = (rows as Array<Record<string, string>>).map((r) => r.d_id ?? r.id);
-        await c.query(lease.sql, substituteIds(lease, ids));
-        return performance.now() - t0;
-      } finally {
-        await c.query('ROLLBACK');
-      }
-    },
-    timeStatement: async (q) => {
-      await begin();
-      try {
-        const t0 = performance.now();
-        await c.query(q.sql, q.params);
-        return performance.now() - t0;
-      } finally {
-        await c.query('ROLLBACK');
-      }
-    },
+    insert: async (rows) => void (await c.query(`INSERT INTO deliveries (${COLUMNS}) VALUES ?`, [rows])),
+    analyze: async () => void (await c.query('ANALYZE TABLE deliveries')),
+    all: async (q) => (await c.query(q.sql, q.params))[0] as Array<Record<string, string>>,
+    run: async (q) => void (await c.query(q.sql, q.params)),
+    inTx,
     explain: async (q) => {
-      const out: string[] = [];
       const [plan] = await c.query(`EXPLAIN ${q.sql}`, q.params);
-      for (const r of plan as Array<Record<string, string | number | null>>) {
-        out.push(`EXPLAIN: table ${r.table}, type ${r.type}, key ${r.key}, key_len ${r.key_len}, rows ${r.rows}, Extra: ${r.Extra}`);
-      }
-      if (/mariadb/i.test(version)) {
-        // ANALYZE runs it: r_rows is what the engine actually read (locks taken, then rolled back).
-        await begin();
-        try {
-          const [analyzed] = await c.query(`ANALYZE ${q.sql}`, q.params);
-          for (const r of analyzed as Array<Record<string, string | number | null>>) {
-            out.push(
-              `ANALYZE: table ${r.table}, type ${r.type}, key ${r.key}, rows ${r.rows}, r_rows ${r.r_rows}, filtered ${r.filtered}, r_filtered ${r.r_filtered}, Extra: ${r.Extra}`,
-            );
-          }
-        } finally {
-          await c.query('ROLLBACK');
-        }
-      }
-      return out;
+      const out = (plan as Array<Record<string, unknown>>).map((r) => line('EXPLAIN', r, ['table', 'type', 'key', 'key_len', 'rows', 'Extra']));
+      if (!/mariadb/i.test(version)) return out;
+      // ANALYZE runs it: r_rows is what the engine actually read (locks taken, then rolled back).
+      const [analyzed] = await inTx(() => c.query(`ANALYZE ${q.sql}`, q.params));
+      return [
+        ...out,
+        ...(analyzed as Array<Record<string, unknown>>).map((r) =>
+          line('ANALYZE', r, ['table', 'type', 'key', 'rows', 'r_rows', 'filtered', 'r_filtered', 'Extra']),
+        ),
+      ];
     },
     close: () => c.end(),
-  };
+  });
 }
 
 /** The lease UPDATE's parameters with its `id IN (...)` list replaced by `ids` (same length as captured). */
 function substituteIds(lease: CapturedQuery, ids: string[]): unknown[] {
-  const captured = lease.params;
-  const firstId = captured.findIndex((p) => typeof p === 'string' && /^[0-9a-f-]{36}$/.test(p));
-  if (firstId === -1) return captured;
-  const out = [...captured];
-  for (let i = 0; i < ids.length && firstId + i < out.length; i++) {
-    if (typeof out[firstId + i] === 'string' && /^[0-9a-f-]{36}$/.test(out[firstId + i] as string)) out[firstId + i] = ids[i];
-  }
+  const isId = (p: unknown) => typeof p === 'string' && /^[0-9a-f-]{36}$/.test(p);
+  const firstId = lease.params.findIndex(isId);
+  if (firstId === -1) return lease.params;
+  const out = [...lease.params];
+  for (let i = 0; i < ids.length && firstId + i < out.length; i++) if (isId(out[firstId + i])) out[firstId + i] = ids[i];
   return out;
 }
 
 export function sqliteDriver(path: string): Driver {
   const db = new Database(path, { fileMustExist: true, timeout: 10_000 });
   const cache = new Map<string, Database.Statement>();
-  const prepare = (sql: string) => {
-    let s = cache.get(sql);
-    if (!s) cache.set(sql, (s = db.prepare(sql)));
-    return s;
-  };
-  const inTx = <T>(fn: () => T): T => {
-    db.exec('BEGIN');
-    try {
-      return fn();
-    } finally {
-      db.exec('ROLLBACK');
-    }
-  };
-  return {
+  const prepare = (sql: string) => cache.get(sql) ?? cache.set(sql, db.prepare(sql)).get(sql)!;
+  return new Driver({
     version: `SQLite ${(db.prepare('SELECT sqlite_version() AS v').get() as { v: string }).v}`,
     insert: async (rows) => {
       // SQLite binds at most 32,766 parameters per statement: 2,000 rows of 15 columns at a time.
       for (let from = 0; from < rows.length; from += 2000) {
         const part = rows.slice(from, from + 2000);
-        const stmt = prepare(
-          `INSERT INTO deliveries (${COLUMNS}) VALUES ${Array.from({ length: part.length }, () => `(${new Array(15).fill('?').join(',')})`).join(',')}`,
-        );
-        stmt.run(...part.flat());
+        prepare(`INSERT INTO deliveries (${COLUMNS}) VALUES ${part.map(() => `(${new Array(15).fill('?').join(',')})`).join(',')}`).run(...part.flat());
       }
     },
-    analyze: async () => {
-      db.exec('ANALYZE');
+    analyze: async () => void db.exec('ANALYZE'),
+    all: async (q) => prepare(q.sql).all(...(q.params as never[])) as Array<Record<string, string>>,
+    run: async (q) => void prepare(q.sql).run(...(q.params as never[])),
+    inTx: async (fn) => {
+      db.exec('BEGIN');
+      try {
+        return await fn();
+      } finally {
+        db.exec('ROLLBACK');
+      }
     },
-    timeSelect: async (q) =>
-      inTx(() => {
-        const stmt = prepare(q.sql);
-        const t0 = performance.now();
-        const rows = stmt.all(...(q.params as never[])) as Array<{ id: string }>;
-        return { ms: performance.now() - t0, rows };
-      }),
-    timeClaim: async (select, lease) =>
-      inTx(() => {
-        const t0 = performance.now();
-        const rows = prepare(select.sql).all(...(select.params as never[])) as Array<Record<string, string>>;
-        prepare(lease.sql).run(
-          ...(substituteIds(
-            lease,
-            rows.map((r) => r.d_id ?? r.id),
-          ) as never[]),
-        );
-        return performance.now() - t0;
-      }),
-    timeStatement: async (q) =>
-      inTx(() => {
-        const t0 = performance.now();
-        prepare(q.sql).run(...(q.params as never[]));
-        return performance.now() - t0;
-      }),
     explain: async (q) =>
       (db.prepare(`EXPLAIN QUERY PLAN ${q.sql}`).all(...(q.params as never[])) as Array<{ detail: string }>).map((r) => `QUERY PLAN: ${r.detail}`),
-    close: async () => {
-      db.close();
-    },
-  };
+    close: async () => void db.close(),
+  });
 }
 
 /** The query with its time parameter (a Date, or the datetime text TypeORM made of it) moved to `at`. */

@@ -17,20 +17,23 @@ export function processCpuMs(pid: number | undefined): number | null {
   }
 }
 
-/** The pid of the private MariaDB server of scripts/mariadb.sh, if it runs here. */
-export function mariadbPid(): number | undefined {
-  const file = join(process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb', 'mysqld.pid');
+/** The pid in a running server's pid file, if that process is alive. */
+function pidFrom(file: string): number | undefined {
   if (!existsSync(file)) return undefined;
   const pid = Number(readFileSync(file, 'utf8').trim());
   return Number.isInteger(pid) && pid > 0 && processCpuMs(pid) !== null ? pid : undefined;
 }
+
+/** The private MariaDB server of scripts/mariadb.sh, and the Redis of scripts/redis.sh, if they run here. */
+export const mariadbPid = () => pidFrom(join(process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb', 'mysqld.pid'));
+export const redisPid = () => pidFrom(join(process.env.REDIS_DIR ?? '/tmp/acqp-redis', 'redis.pid'));
 
 export interface CpuUse {
   /** ms of CPU the target process used during the phase. */
   targetMs: number | null;
   /** ms of CPU this (client) process used. */
   clientMs: number;
-  /** ms of CPU the MariaDB server used (shared: anything else using it counts too). */
+  /** ms of CPU the database server used (shared: anything else using it counts too). */
   databaseMs: number | null;
   /** Wall time of the phase, ms. */
   wallMs: number;
@@ -38,13 +41,13 @@ export interface CpuUse {
 
 /**
  * CPU used by the target, the client and the database during one phase: on a
- * shared machine the CPU cost per notification is steadier than the rate.
+ * shared machine the CPU cost per request is steadier than the rate.
  */
 export class CpuMeter {
   private readonly t0: number | null;
   private readonly d0: number | null;
-  private readonly c0: NodeJS.CpuUsage;
-  private readonly w0: number;
+  private readonly c0 = process.cpuUsage();
+  private readonly w0 = performance.now();
 
   constructor(
     private readonly targetPid: number | undefined,
@@ -52,8 +55,6 @@ export class CpuMeter {
   ) {
     this.t0 = processCpuMs(targetPid);
     this.d0 = processCpuMs(databasePid);
-    this.c0 = process.cpuUsage();
-    this.w0 = performance.now();
   }
 
   stop(): CpuUse {
@@ -66,5 +67,42 @@ export class CpuMeter {
       databaseMs: d1 !== null && this.d0 !== null ? d1 - this.d0 : null,
       wallMs: performance.now() - this.w0,
     };
+  }
+}
+
+/** VmRSS and VmHWM (the kernel's peak RSS over the process's life) of a process, in MB (10^6 bytes); null where /proc cannot tell. */
+export function memoryMB(pid: number | undefined): { rss: number; hwm: number } | null {
+  if (pid === undefined) return null;
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const kb = (name: string) => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? NaN);
+    return { rss: (kb('VmRSS') * 1024) / 1e6, hwm: (kb('VmHWM') * 1024) / 1e6 };
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Samples a process's RSS every 200 ms while a phase runs: the highest sample
+ * is the phase's peak; VmHWM at the end is the peak since the process started
+ * (set-up included), which no sampling can miss.
+ */
+export class RssSampler {
+  private readonly timer = setInterval(() => this.sample(), 200).unref();
+  private peak = NaN;
+
+  constructor(private readonly pid: number | undefined) {
+    this.sample();
+  }
+
+  private sample(): void {
+    const m = memoryMB(this.pid);
+    if (m && !(m.rss <= this.peak)) this.peak = m.rss;
+  }
+
+  stop(): { peakRssMB: number; hwmMB: number } {
+    clearInterval(this.timer);
+    this.sample();
+    return { peakRssMB: this.peak, hwmMB: memoryMB(this.pid)?.hwm ?? NaN };
   }
 }

@@ -1,11 +1,10 @@
 import { rmSync, writeFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { BENCH_PEMS } from './bench-keys';
-import { startNodeChild, type BenchChild } from './child-process';
+import { httpGet, httpPost, startNodeChild, type BenchChild } from './child-process';
 
-/** Every callback one receiver recorded, column by column (one index per callback). */
+/** Every callback the receivers recorded, column by column (one index per callback). */
 export interface ReceivedLog {
   /** Arrival, epoch ms (µs precision). */
   times: number[];
@@ -15,27 +14,10 @@ export interface ReceivedLog {
   valid: boolean[];
 }
 
-/** What the receivers hold right now. */
-export interface ReceiverStats {
-  count: number;
-  invalid: number;
-  dropped: number;
-  /** Most requests open at once on one receiver process. */
-  maxOpen: number;
-}
-
-function call(port: number, method: 'GET' | 'POST', path: string, timeoutMs = 30_000): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method, path, agent: false, timeout: timeoutMs }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => (res.statusCode === 200 ? resolve(Buffer.concat(chunks).toString('utf8')) : reject(new Error(`${path}: HTTP ${res.statusCode}`))));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${path}: timeout`)));
-    req.on('error', reject);
-    req.end();
-  });
+async function json<T>(answer: Promise<{ status: number; body: string }>, what: string): Promise<T> {
+  const res = await answer;
+  if (res.status !== 200) throw new Error(`receiver ${what}: HTTP ${res.status}`);
+  return JSON.parse(res.body) as T;
 }
 
 /**
@@ -47,7 +29,7 @@ function call(port: number, method: 'GET' | 'POST', path: string, timeoutMs = 30
  */
 export class FanoutReceivers {
   private constructor(
-    readonly children: BenchChild[],
+    private readonly children: BenchChild[],
     private readonly ports: number[][],
     private readonly keyFile: string,
   ) {}
@@ -58,28 +40,22 @@ export class FanoutReceivers {
     const children: BenchChild[] = [];
     const ports: number[][] = [];
     for (let i = 0; i < processes; i++) {
-      const child = startNodeChild(`receiver ${i + 1}`, join(__dirname, 'fanout-receiver.server.js'), {
-        env: {},
-        cwd: tmpdir(),
-        args: [String(portsPerProcess), keyFile],
-      });
+      const script = join(__dirname, 'fanout-receiver.server.js');
+      const child = startNodeChild(`receiver ${i + 1}`, script, { env: {}, cwd: tmpdir(), args: [String(portsPerProcess), keyFile] });
       children.push(child);
-      const ready = await child.waitForLine(/^READY ([\d,]+)/, 20_000);
-      ports.push(ready[1].split(',').map(Number));
+      ports.push((await child.waitForLine(/^READY ([\d,]+)/, 20_000))[1].split(',').map(Number));
     }
     return new FanoutReceivers(children, ports, keyFile);
   }
 
   get pids(): number[] {
-    return this.children.map((c) => c.child.pid!).filter((p) => p !== undefined);
+    return this.children.flatMap((c) => (c.child.pid === undefined ? [] : [c.child.pid]));
   }
 
   /** The callback URL of endpoint n (0-based). */
   url(n: number): string {
-    const proc = n % this.ports.length;
-    const ports = this.ports[proc];
-    const port = ports[Math.floor(n / this.ports.length) % ports.length];
-    return `http://127.0.0.1:${port}/r/${n}`;
+    const ports = this.ports[n % this.ports.length];
+    return `http://127.0.0.1:${ports[Math.floor(n / this.ports.length) % ports.length]}/r/${n}`;
   }
 
   describe(): string {
@@ -87,20 +63,12 @@ export class FanoutReceivers {
   }
 
   async reset(): Promise<void> {
-    await Promise.all(this.ports.map((p) => call(p[0], 'POST', '/_reset')));
+    await Promise.all(this.ports.map((p) => json(httpPost(p[0], '/_reset'), 'reset')));
   }
 
-  async stats(): Promise<ReceiverStats> {
-    const all = await Promise.all(this.ports.map(async (p) => JSON.parse(await call(p[0], 'GET', '/_stats')) as ReceiverStats));
-    return all.reduce(
-      (a, b) => ({ count: a.count + b.count, invalid: a.invalid + b.invalid, dropped: a.dropped + b.dropped, maxOpen: Math.max(a.maxOpen, b.maxOpen) }),
-      {
-        count: 0,
-        invalid: 0,
-        dropped: 0,
-        maxOpen: 0,
-      },
-    );
+  async count(): Promise<number> {
+    const counts = await Promise.all(this.ports.map((p) => json<{ count: number }>(httpGet(p[0], '/_count'), 'count')));
+    return counts.reduce((n, c) => n + c.count, 0);
   }
 
   /** Everything recorded since the last reset, from every receiver process. */
@@ -109,16 +77,19 @@ export class FanoutReceivers {
     for (const p of this.ports) {
       // Bounded: pages of 50,000 up to the total the receiver reported (at most 2,000,000).
       for (let from = 0, page = 0; page < 100; page++) {
-        const part = JSON.parse(await call(p[0], 'GET', `/_dump?from=${from}`)) as ReceivedLog & { total: number };
-        for (let i = 0; i < part.times.length; i++) {
-          out.times.push(part.times[i]);
-          out.endpoints.push(part.endpoints[i]);
-          out.notifyIds.push(part.notifyIds[i]);
-          out.tokens.push(part.tokens[i]);
-          out.valid.push(part.valid[i]);
+        const part = await json<{ total: number; records: Array<[number, number, string, string, boolean]> }>(
+          httpGet(p[0], `/_dump?from=${from}`, {}, 30_000),
+          'dump',
+        );
+        for (const [time, endpoint, notifyId, token, valid] of part.records) {
+          out.times.push(time);
+          out.endpoints.push(endpoint);
+          out.notifyIds.push(notifyId);
+          out.tokens.push(token);
+          out.valid.push(valid);
         }
-        from += part.times.length;
-        if (part.times.length === 0 || from >= part.total) break;
+        from += part.records.length;
+        if (part.records.length === 0 || from >= part.total) break;
       }
     }
     return out;

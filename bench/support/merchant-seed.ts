@@ -1,8 +1,6 @@
-import { generateKeyPairSync, randomBytes, randomUUID, type KeyObject } from 'node:crypto';
+import { generateKeyPairSync, randomBytes, type KeyObject } from 'node:crypto';
 import { request } from 'node:http';
-import { type BenchDatabase, sqlTime } from './bench-database';
 import { BENCH_ADMIN_TOKEN } from './bench-keys';
-import { httpGet } from './child-process';
 
 export interface BenchMerchant {
   readonly id: string;
@@ -11,71 +9,56 @@ export interface BenchMerchant {
   /** Signs the merchant's revoke calls. */
   readonly privateKey: KeyObject;
   readonly privateKeyPem: string;
-  readonly seededVia: 'admin API' | 'database';
 }
 
-function postJson(port: number, path: string, body: object, headers: Record<string, string>): Promise<{ status: number; body: string }> {
+/** POST to the gateway's admin API; resolves with the created resource's id. */
+function adminCreate(port: number, path: string, body: object): Promise<string> {
   const raw = Buffer.from(JSON.stringify(body), 'utf8');
+  const headers = { 'content-type': 'application/json', 'content-length': String(raw.length), authorization: `Bearer ${BENCH_ADMIN_TOKEN}` };
   return new Promise((resolve, reject) => {
-    const req = request(
-      {
-        host: '127.0.0.1',
-        port,
-        path,
-        method: 'POST',
-        agent: false,
-        timeout: 10_000,
-        headers: { 'content-type': 'application/json', 'content-length': String(raw.length), ...headers },
-      },
-      (res) => {
-        const chunks: Buffer[] = [];
-        res.on('data', (c: Buffer) => chunks.push(c));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
-      },
-    );
-    req.on('timeout', () => req.destroy(new Error('timeout')));
+    const req = request({ host: '127.0.0.1', port, path, method: 'POST', agent: false, timeout: 30_000, headers }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 201 && res.statusCode !== 200) reject(new Error(`POST ${path} answered ${res.statusCode}: ${text.slice(0, 300)}`));
+        else resolve((JSON.parse(text) as { id: string }).id);
+      });
+    });
+    req.on('timeout', () => req.destroy(new Error(`POST ${path}: timeout`)));
     req.on('error', reject);
     req.end(raw);
   });
 }
 
-/**
- * One ACTIVE merchant with a fresh RSA key and the given rate limit: through
- * the admin API (POST /admin/v1/merchants) when the running gateway documents
- * it in /docs/openapi.json, otherwise written straight into its database
- * (after the gateway migrated it).
- */
-export async function seedMerchant(port: number, db: BenchDatabase, rateLimitPerSecond: number): Promise<BenchMerchant> {
+/** One ACTIVE merchant with a fresh RSA key, through the admin API; rate limited far above any bench so the limiter is not measured. */
+export async function seedMerchant(port: number): Promise<BenchMerchant> {
   const pair = generateKeyPairSync('rsa', { modulusLength: 2048 });
-  const publicKeyPem = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
-  const privateKeyPem = pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString();
   const suffix = randomBytes(5).toString('hex').toUpperCase();
   const fields = { referenceMerchantId: `2188${suffix}`, name: `Bench merchant ${suffix}`, clientId: `BENCH_${suffix}` };
+  const publicKey = pair.publicKey.export({ type: 'spki', format: 'pem' }).toString();
+  const id = await adminCreate(port, '/admin/v1/merchants', { ...fields, publicKey, consultPolicy: 'ALLOW', rateLimitPerSecond: 100_000 });
+  return { id, ...fields, privateKey: pair.privateKey, privateKeyPem: pair.privateKey.export({ type: 'pkcs8', format: 'pem' }).toString() };
+}
 
-  const docs = await httpGet(port, '/docs/openapi.json');
-  let hasAdminApi: boolean;
-  try {
-    hasAdminApi = docs.status === 200 && !!(JSON.parse(docs.body) as { paths?: Record<string, { post?: unknown }> }).paths?.['/admin/v1/merchants']?.post;
-  } catch {
-    hasAdminApi = false;
-  }
-  if (hasAdminApi) {
-    const res = await postJson(
-      port,
-      '/admin/v1/merchants',
-      { ...fields, publicKey: publicKeyPem, consultPolicy: 'ALLOW', rateLimitPerSecond },
-      { authorization: `Bearer ${BENCH_ADMIN_TOKEN}` },
-    );
-    if (res.status !== 201 && res.status !== 200) throw new Error(`POST /admin/v1/merchants answered ${res.status}: ${res.body.slice(0, 300)}`);
-    const id = (JSON.parse(res.body) as { id: string }).id;
-    return { id, ...fields, privateKey: pair.privateKey, privateKeyPem, seededVia: 'admin API' };
-  }
-  const id = randomUUID();
-  const now = sqlTime(new Date());
-  await db.exec(
-    'INSERT INTO merchants (id, reference_merchant_id, name, status, client_id, public_key, previous_public_key, consult_policy, consult_url, rate_limit_per_second, created_at, updated_at) ' +
-      'VALUES (?, ?, ?, ?, ?, ?, NULL, ?, NULL, ?, ?, ?)',
-    [id, fields.referenceMerchantId, fields.name, 'ACTIVE', fields.clientId, publicKeyPem, 'ALLOW', rateLimitPerSecond, now, now],
-  );
-  return { id, ...fields, privateKey: pair.privateKey, privateKeyPem, seededVia: 'database' };
+/**
+ * `count` ACTIVE sub-merchants of the merchant, each with one ANTOM_RSA
+ * endpoint subscribed to TOKEN_CANCELED at `urlOf(n)` (the admin API checks
+ * each URL against the SSRF guard, so the gateway must allow 127.0.0.0/8).
+ * The merchant itself has no endpoint: one cancellation is exactly `count`
+ * deliveries.
+ */
+export async function seedEndpoints(port: number, merchant: BenchMerchant, count: number, urlOf: (n: number) => string): Promise<void> {
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const n = next++;
+      const subMerchantId = await adminCreate(port, `/admin/v1/merchants/${merchant.id}/sub-merchants`, {
+        merchantAccountId: `SUB_${String(n).padStart(3, '0')}`,
+        name: `Bench shop ${n}`,
+      });
+      await adminCreate(port, `/admin/v1/merchants/${merchant.id}/endpoints`, { subMerchantId, url: urlOf(n), eventTypes: ['TOKEN_CANCELED'] });
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, lane));
 }

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -23,6 +24,10 @@ export function machineInfo(): MachineInfo {
   };
 }
 
+export function describeMachine(m: MachineInfo): string {
+  return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, OpenSSL ${m.openssl}, ${m.platform}`;
+}
+
 /** The 1/5/15-minute load averages, e.g. `2.41 2.72 2.11`. */
 export function loadAverage(): string {
   return loadavg()
@@ -30,8 +35,18 @@ export function loadAverage(): string {
     .join(' ');
 }
 
-export function describeMachine(m: MachineInfo): string {
-  return `${m.cpuModel}, ${m.cores} cores, ${m.memoryGiB} GiB, node ${m.node}, OpenSSL ${m.openssl}, ${m.platform}`;
+/** `<commit> (+ N changed files)` of this checkout, so a result says what code it measured. */
+export function sourceRevision(): string {
+  try {
+    const opts = { cwd: repoRoot(), encoding: 'utf8' as const, timeout: 10_000 };
+    const commit = execFileSync('git', ['rev-parse', '--short', 'HEAD'], opts).trim();
+    const changed = execFileSync('git', ['status', '--porcelain', '--', 'src', 'migrations'], opts)
+      .split('\n')
+      .filter((l) => l.trim() !== '').length;
+    return changed === 0 ? commit : `${commit} + ${changed} changed/new files under src/ and migrations/`;
+  } catch {
+    return 'unknown (no git)';
+  }
 }
 
 /** A plain text table: first column left-aligned, the others right-aligned. */
@@ -50,9 +65,14 @@ export function markdownTable(header: string[], rows: string[][]): string {
   ].join('\n');
 }
 
-export const ms = (v: number) => (Number.isFinite(v) ? (v < 10 ? v.toFixed(2) : v.toFixed(1)) : '-');
-export const rate = (v: number) => (Number.isFinite(v) ? v.toFixed(0) : '-');
+/** Milliseconds: two decimals under 10, one above; `-` for no value. */
+export const ms = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? (Math.abs(v) < 10 ? v.toFixed(2) : v.toFixed(1)) : '-');
+export const rate = (v: number | undefined) => (v !== undefined && Number.isFinite(v) ? v.toFixed(0) : '-');
 export const passMiss = (ok: boolean | null) => (ok === null ? 'n/a' : ok ? 'PASS' : 'MISS');
+export const median = (xs: readonly number[]) => {
+  const s = xs.filter(Number.isFinite).sort((a, b) => a - b);
+  return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)];
+};
 
 /**
  * Writes `bench/results/<name>-<YYYY-MM-DD>.{json,md}` (with the time added
@@ -65,7 +85,8 @@ export function writeResults(name: string, json: unknown, markdown: string): str
   let base = `${name}-${now.toISOString().slice(0, 10)}`;
   if (existsSync(join(dir, `${base}.json`))) base += `-${now.toISOString().slice(11, 16).replace(':', '')}`;
   const files = [join(dir, `${base}.json`), join(dir, `${base}.md`)];
-  writeFileSync(files[0], `${JSON.stringify(json, null, 2)}\n`);
+  // Typed arrays (per-request outcomes and times) stay out of the file.
+  writeFileSync(files[0], `${JSON.stringify(json, (_k, v: unknown) => (ArrayBuffer.isView(v) ? undefined : v), 2)}\n`);
   writeFileSync(files[1], markdown.endsWith('\n') ? markdown : `${markdown}\n`);
   return files;
 }
