@@ -172,7 +172,9 @@ async function measureEngine(ctx: Context<Settings>, run: Run, engine: Engine): 
     driver = engine === 'mariadb' ? await mariadbDriver(db.url) : sqliteDriver(db.label);
     run.server = driver.version;
     const config: DatabaseConfig =
-      engine === 'mariadb' ? { kind: 'mysql', url: db.url, poolSize: 2 } : { kind: 'sqlite', path: db.label, cacheMb: DEFAULT_SQLITE_CACHE_MB };
+      engine === 'mariadb'
+        ? { kind: 'mysql', url: db.url, poolSize: 2 }
+        : { kind: 'sqlite', path: db.label, cacheMb: DEFAULT_SQLITE_CACHE_MB, fsyncBeforeAck: false };
     let have = 0;
     let events = 0;
     const now = Date.now();

@@ -11,7 +11,7 @@ import { TokenVault } from '../common/crypto/token-vault';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { SchemaGate } from '../database/schema-gate';
-import { UnitOfWork } from '../database/unit-of-work';
+import { NOT_TOLD, UnitOfWork } from '../database/unit-of-work';
 import { AuthorizationRepository } from './authorization.repository';
 import type { CancelTokenJobEntity } from './cancel-token-job.entity';
 import { CancelTokenJobRepository, type ClaimedJob } from './cancel-token-job.repository';
@@ -94,10 +94,10 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     if (!this.schema.migrated) return;
     try {
       const now = this.clock.now();
-      await this.uow.run((em) => this.jobs.reapExpired(em, now));
+      await this.uow.run((em) => this.jobs.reapExpired(em, now), NOT_TOLD);
       const free = this.config.cancelToken.concurrency - this.inFlight.size;
       if (free <= 0) return;
-      const claims = await this.uow.run((em) => this.jobs.claimDue(em, this.owner, now, LEASE_MS, Math.min(free, CLAIM_BATCH)));
+      const claims = await this.uow.run((em) => this.jobs.claimDue(em, this.owner, now, LEASE_MS, Math.min(free, CLAIM_BATCH)), NOT_TOLD);
       for (const claim of claims) {
         const p = this.attempt(claim).finally(() => this.inFlight.delete(p));
         this.inFlight.add(p);

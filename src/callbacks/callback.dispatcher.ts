@@ -9,7 +9,7 @@ import { PollLoop } from '../common/poll-loop';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { SchemaGate } from '../database/schema-gate';
-import { UnitOfWork } from '../database/unit-of-work';
+import { NOT_TOLD, UnitOfWork } from '../database/unit-of-work';
 import { CallbackClient, type CallbackExchange } from './callback.client';
 import { CallbackComposer, type CallbackRequest } from './callback.composer';
 import { CallbackMetrics } from './callback.metrics';
@@ -105,7 +105,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
     try {
       const now = this.clock.now();
       if (now.getTime() - this.reapedAt >= REAP_EVERY_MS || now.getTime() < this.reapedAt) {
-        await this.uow.run((em) => this.deliveries.reapExpired(em, now, [...this.inFlight.keys()]));
+        await this.uow.run((em) => this.deliveries.reapExpired(em, now, [...this.inFlight.keys()]), NOT_TOLD);
         this.reapedAt = now.getTime();
       }
       const free = this.settings.concurrency - this.inFlight.size;
@@ -116,7 +116,7 @@ export class CallbackDispatcher implements OnApplicationBootstrap, BeforeApplica
         const due = await this.deliveries.findDue(em, now, limit, busy);
         const { take, held } = pickWithinCaps(due, this.perEndpoint, this.settings.endpointConcurrency);
         return { claims: await this.deliveries.lease(em, take, this.owner, now, this.leaseMs), more: held.length > 0 || due.length === limit };
-      });
+      }, NOT_TOLD);
       this.start(claims);
       // Held-back rows or a full batch: look again at once (busy endpoints are then skipped in SQL).
       if (more) this.loop.runAgain();

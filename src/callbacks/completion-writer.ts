@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { EntityManager } from 'typeorm';
 import { Clock } from '../common/clock';
-import { UnitOfWork } from '../database/unit-of-work';
+import { NOT_TOLD, UnitOfWork } from '../database/unit-of-work';
 import type { DeliveryDecision, EndpointChange } from './delivery-policy';
 import { DeliveryRepository, type DeliveryCompletion } from './delivery.repository';
 
@@ -59,11 +59,13 @@ export class CompletionWriter {
     while (this.queue.length > 0) {
       const batch = this.queue.splice(0, BATCH);
       try {
-        const outcomes = await this.uow.run((em) =>
-          this.write(
-            em,
-            batch.map((q) => q.completion),
-          ),
+        const outcomes = await this.uow.run(
+          (em) =>
+            this.write(
+              em,
+              batch.map((q) => q.completion),
+            ),
+          NOT_TOLD,
         );
         batch.forEach((q, i) => q.resolve(outcomes[i]));
       } catch (err) {

@@ -48,8 +48,11 @@ export interface HttpConfig {
 }
 
 export type DatabaseConfig =
-  /** `cacheMb`: SQLite's page cache, per connection (SQLite's own default is 2 MB). */
-  | { readonly kind: 'sqlite'; readonly path: string; readonly cacheMb: number }
+  /**
+   * `cacheMb`: SQLite's page cache, per connection (SQLite's own default is 2 MB).
+   * `fsyncBeforeAck`: a unit of work resolves only once the WAL holding its commit is on disk (UnitOfWork).
+   */
+  | { readonly kind: 'sqlite'; readonly path: string; readonly cacheMb: number; readonly fsyncBeforeAck: boolean }
   | { readonly kind: 'mysql'; readonly url: string; readonly poolSize: number; readonly socketPath?: string };
 
 export interface AlipayPlusConfig {

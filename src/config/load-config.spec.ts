@@ -42,7 +42,7 @@ describe(loadConfig.name, () => {
     const first = loadConfig({ DATA_DIR: dir }, dir);
     const second = loadConfig({ DATA_DIR: dir }, dir);
     expect(first.mode).toBe('sandbox');
-    expect(first.database).toEqual({ kind: 'sqlite', path: join(dir, 'gateway.sqlite'), cacheMb: 32 });
+    expect(first.database).toEqual({ kind: 'sqlite', path: join(dir, 'gateway.sqlite'), cacheMb: 32, fsyncBeforeAck: true });
     expect(first.http.port).toBe(8080);
     expect(first.sandbox).toBeDefined();
     expect(second.adminApiToken).toBe(first.adminApiToken);
@@ -95,9 +95,17 @@ describe(loadConfig.name, () => {
       kind: 'sqlite',
       path: '/tmp/x.sqlite',
       cacheMb: 8,
+      fsyncBeforeAck: true,
     });
     expect(problemsOf(live({ SQLITE_CACHE_MB: '1' }))).toContain('SQLITE_CACHE_MB');
     expect(problemsOf(live({ SQLITE_CACHE_MB: 'lots' }))).toContain('SQLITE_CACHE_MB');
+  });
+
+  it('fsyncs SQLite before acknowledging unless SQLITE_FSYNC_BEFORE_ACK=false trades that away', () => {
+    const database = (value?: string) => loadConfig(live({ DATABASE_URL: 'sqlite:/tmp/x.sqlite', SQLITE_FSYNC_BEFORE_ACK: value }), dir).database;
+    expect(database()).toMatchObject({ kind: 'sqlite', fsyncBeforeAck: true });
+    expect(database('false')).toMatchObject({ kind: 'sqlite', fsyncBeforeAck: false });
+    expect(problemsOf(live({ SQLITE_FSYNC_BEFORE_ACK: 'sometimes' }))).toContain('SQLITE_FSYNC_BEFORE_ACK');
   });
 
   it('connects through a Unix socket named by socketPath, and refuses any other URL parameter', () => {

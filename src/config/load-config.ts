@@ -53,7 +53,7 @@ export function loadConfig(env: Environment, cwd = process.cwd()): GatewayConfig
     trustProxy: cidrList(p, 'TRUST_PROXY', value('TRUST_PROXY') ?? ''),
   };
   const authFailuresBeforeLockout = int(p, 'AUTH_FAILURES_BEFORE_LOCKOUT', value('AUTH_FAILURES_BEFORE_LOCKOUT'), 5, 1, 1_000_000);
-  const database = parseDatabase(p, value('DATABASE_URL'), value('DATABASE_POOL_SIZE'), value('SQLITE_CACHE_MB'), dataDir, production);
+  const database = parseDatabase(p, value, dataDir, production);
 
   const migrateOnStart = bool(p, 'DATABASE_MIGRATE_ON_START', value('DATABASE_MIGRATE_ON_START'), false);
 
@@ -218,24 +218,21 @@ function checkHttpUrl(p: Problems, name: string, raw: string, production: boolea
 /** SQLite's page cache: the outbox's indexes of a busy day fit, and the gateway stays well under 250 MB RSS. */
 export const DEFAULT_SQLITE_CACHE_MB = 32;
 
-function parseDatabase(
-  p: Problems,
-  raw: string | undefined,
-  poolRaw: string | undefined,
-  cacheRaw: string | undefined,
-  dataDir: string,
-  production: boolean,
-): DatabaseConfig | undefined {
-  const poolSize = int(p, 'DATABASE_POOL_SIZE', poolRaw, 20, 1, 500);
-  const cacheMb = int(p, 'SQLITE_CACHE_MB', cacheRaw, DEFAULT_SQLITE_CACHE_MB, 2, 4096);
+function parseDatabase(p: Problems, value: (name: string) => string | undefined, dataDir: string, production: boolean): DatabaseConfig | undefined {
+  const raw = value('DATABASE_URL');
+  const poolSize = int(p, 'DATABASE_POOL_SIZE', value('DATABASE_POOL_SIZE'), 20, 1, 500);
+  const sqlite = {
+    cacheMb: int(p, 'SQLITE_CACHE_MB', value('SQLITE_CACHE_MB'), DEFAULT_SQLITE_CACHE_MB, 2, 4096),
+    fsyncBeforeAck: bool(p, 'SQLITE_FSYNC_BEFORE_ACK', value('SQLITE_FSYNC_BEFORE_ACK'), true),
+  };
   if (raw === undefined) {
     if (production) p.add('DATABASE_URL', 'is required in production (mysql://user:pass@host:3306/db)');
-    return { kind: 'sqlite', path: resolve(dataDir, 'gateway.sqlite'), cacheMb };
+    return { kind: 'sqlite', path: resolve(dataDir, 'gateway.sqlite'), ...sqlite };
   }
   if (raw.startsWith('sqlite:')) {
     const path = raw.slice('sqlite:'.length).replace(/^\/\//, '');
     if (path === '') p.add('DATABASE_URL', 'sqlite: needs a file path (sqlite:./data/gateway.sqlite)');
-    return { kind: 'sqlite', path: resolve(path), cacheMb };
+    return { kind: 'sqlite', path: resolve(path), ...sqlite };
   }
   let url: URL;
   try {

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
 import { dataSourceOptions } from './data-source-options';
+import { GroupSync, walFlush } from './group-sync';
 import { SchemaGate } from './schema-gate';
 import { SqlDialect } from './sql-dialect';
 import { UnitOfWork } from './unit-of-work';
@@ -27,6 +28,11 @@ import { UnitOfWork } from './unit-of-work';
     UnitOfWork,
     SchemaGate,
     { provide: SqlDialect, inject: [getDataSourceToken()], useFactory: (dataSource: DataSource) => SqlDialect.of(dataSource) },
+    {
+      provide: GroupSync,
+      inject: [GATEWAY_CONFIG],
+      useFactory: ({ database }: GatewayConfig) => (database.kind === 'sqlite' && database.fsyncBeforeAck ? new GroupSync(walFlush(database.path)) : null),
+    },
   ],
   exports: [UnitOfWork, SchemaGate, SqlDialect],
 })

@@ -1,9 +1,17 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Optional } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, type EntityManager } from 'typeorm';
+import { GroupSync } from './group-sync';
 import { SqlDialect } from './sql-dialect';
 
 const MAX_ATTEMPTS = 5;
+
+/**
+ * For `run`: a write no one is told of (a worker's lease and completion
+ * bookkeeping). It resolves at the commit; a power cut before the next group
+ * fsync can only make the worker repeat an attempt, which it must survive anyway.
+ */
+export const NOT_TOLD = { durable: false } as const;
 
 /**
  * Runs a unit of work in one transaction, the `EntityManager` passed down
@@ -11,6 +19,12 @@ const MAX_ATTEMPTS = 5;
  *
  * SQLite has one connection: TypeORM would interleave two concurrent
  * transactions on it, so they are queued here. MySQL deadlocks are retried.
+ *
+ * Durable means the same on both engines: MySQL's COMMIT returns once its
+ * log is flushed (innodb_flush_log_at_trx_commit=1); on SQLite `run`
+ * resolves only after a group fsync of the WAL that began after the commit
+ * (GroupSync), unless the work is marked `durable: false` because nobody is
+ * told of it (a worker's lease bookkeeping, which a power cut only repeats).
  *
  * `afterCommit(em, fn)` runs `fn` once that transaction has committed (never
  * for an attempt that rolled back and ran again): how a write wakes whoever
@@ -26,7 +40,10 @@ export class UnitOfWork {
   /** Pooled MySQL connections whose session is already READ COMMITTED. */
   private readonly readCommitted = new WeakSet<object>();
 
-  constructor(@InjectDataSource() private readonly dataSource: DataSource) {
+  constructor(
+    @InjectDataSource() private readonly dataSource: DataSource,
+    @Optional() @Inject(GroupSync) private readonly groupSync: GroupSync | null = null,
+  ) {
     this.dialect = SqlDialect.of(dataSource);
     this.serial = !this.dialect.mysql;
   }
@@ -34,12 +51,16 @@ export class UnitOfWork {
   /**
    * `retryOnDuplicateKey`: a unique-key collision means a concurrent twin
    * committed first; running again sees its row (insert-or-find flows).
+   * `durable: false`: resolve at the commit, without waiting for SQLite's
+   * group fsync (for writes no one is told of).
    */
-  run<T>(work: (em: EntityManager) => Promise<T>, options: { retryOnDuplicateKey?: boolean } = {}): Promise<T> {
+  run<T>(work: (em: EntityManager) => Promise<T>, options: { retryOnDuplicateKey?: boolean; durable?: boolean } = {}): Promise<T> {
     if (!this.serial) return this.withRetry(work, options.retryOnDuplicateKey === true);
     const result = this.tail.then(() => this.committing((run) => this.dataSource.transaction(run), work));
     this.tail = result.catch(() => undefined);
-    return result;
+    const groupSync = this.groupSync;
+    // The next transaction starts while this one waits for the disk: that is what groups them.
+    return groupSync && options.durable !== false ? result.then(async (value) => (await groupSync.sync(), value)) : result;
   }
 
   /**
