@@ -115,6 +115,20 @@ export async function createMariadbDatabase(serverUrl: string, options: { overSo
   };
 }
 
+/** Whether the server flushes its redo log at every commit (innodb_flush_log_at_trx_commit=1), as a production one does. */
+export async function mariadbDurability(serverUrl: string): Promise<string> {
+  const c = await createConnection({ uri: serverUrl, connectTimeout: 5_000 });
+  try {
+    const [rows] = await c.query('SELECT @@innodb_flush_log_at_trx_commit AS n');
+    const n = Number((rows as Array<{ n: unknown }>)[0]?.n);
+    return n === 1
+      ? 'MariaDB commits durably (innodb_flush_log_at_trx_commit=1), as SQLite acknowledges'
+      : `MariaDB is NOT durable (innodb_flush_log_at_trx_commit=${n}: start it with MARIADB_DURABLE=1 scripts/mariadb.sh start); its figures flatter it`;
+  } finally {
+    await c.end();
+  }
+}
+
 /** The report's line on the MariaDB server; `overSocket` as given to createMariadbDatabase. */
 export function describeMariadbServer(serverUrl: string, options: { overSocket?: boolean } = {}): string {
   const where = `MariaDB server ${new URL(serverUrl).host} (scripts/mariadb.sh; MARIADB_DIR ${process.env.MARIADB_DIR ?? '/tmp/acqp-mariadb'}), a fresh acqp_bench_* database per target`;
@@ -128,7 +142,8 @@ export function describeMariadbServer(serverUrl: string, options: { overSocket?:
 export async function localServer(name: 'mariadb' | 'redis', start: boolean): Promise<{ url: string } | { url: null; why: string }> {
   const script = (args: string[], timeout: number) =>
     new Promise<{ code: number; stdout: string; stderr: string }>((resolve) =>
-      execFile(join(repoRoot(), 'scripts', `${name}.sh`), args, { timeout }, (err, stdout, stderr) =>
+      // A MariaDB the bench starts commits durably, as production's does (and as the gateway's SQLite acknowledges).
+      execFile(join(repoRoot(), 'scripts', `${name}.sh`), args, { timeout, env: { MARIADB_DURABLE: '1', ...process.env } }, (err, stdout, stderr) =>
         resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout: String(stdout).trim(), stderr: String(stderr).trim() }),
       ),
     );
