@@ -3,15 +3,17 @@
  * own like the gateway, that does only what no gateway can skip: verify the
  * Alipay+ signature over the raw bytes (verifyInboundRequest) and sign a
  * constant answer (signedResponseHeaders). No Nest, no parsing, no database.
- * It signs every answer afresh with the bare key, as a plain route would; the
- * gateway's SignatureMemo reuse is deliberately not copied here.
+ * By default it signs every answer afresh with the bare key, as a plain route
+ * would; with --memo it times answers to the whole second and reuses an
+ * identical answer's signature within it, as the gateway does (SignatureMemo,
+ * formatResponseTime): the fair ceiling for a gateway that does the same.
  *
- *   node dist/bench/support/ceiling.server.js <port>
+ *   node dist/bench/support/ceiling.server.js <port> [--memo]
  *
  * Prints `READY <port>` once it listens; SIGTERM closes it.
  */
 import Fastify from 'fastify';
-import { signedResponseHeaders, verifyInboundRequest } from '../../src/signing';
+import { formatResponseTime, SignatureMemo, signedResponseHeaders, verifyInboundRequest } from '../../src/signing';
 import { AUTH_NOTIFY_PATH, BENCH_CLIENT_ID, BENCH_KEYS } from './bench-keys';
 
 /** The gateway's S answer (APS_SUCCESS), byte for byte. */
@@ -26,6 +28,7 @@ async function main(): Promise<void> {
   app.removeAllContentTypeParsers();
   app.addContentTypeParser('*', { parseAs: 'buffer' }, (_req, body, done) => done(null, body));
   const publicKeys = [BENCH_KEYS.alipayPlusPublic];
+  const memo = process.argv.includes('--memo') ? new SignatureMemo(BENCH_KEYS.acqpPrivate) : null;
   app.post(AUTH_NOTIFY_PATH, (req, reply) => {
     const rawBody = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     const verified = verifyInboundRequest(
@@ -33,10 +36,8 @@ async function main(): Promise<void> {
       { publicKeys, nowMs: Date.now(), skewMs: SKEW_MS },
     );
     const body = verified.ok ? S_ANSWER : F_ANSWER;
-    const headers = signedResponseHeaders(
-      { method: req.method, path: req.url, clientId: BENCH_CLIENT_ID, time: new Date().toISOString(), body },
-      BENCH_KEYS.acqpPrivate,
-    );
+    const time = memo ? formatResponseTime(new Date()) : new Date().toISOString();
+    const headers = signedResponseHeaders({ method: req.method, path: req.url, clientId: BENCH_CLIENT_ID, time, body }, memo ?? BENCH_KEYS.acqpPrivate);
     void reply.status(200).headers(headers).send(body);
   });
   await app.listen({ port, host: '127.0.0.1' });

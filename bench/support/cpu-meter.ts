@@ -17,6 +17,17 @@ export function processCpuMs(pid: number | undefined): number | null {
   }
 }
 
+/** CPU time of several processes together (a gateway's instances), in ms; null where /proc cannot tell for any. */
+export function processesCpuMs(pids: readonly number[]): number | null {
+  let total = 0;
+  for (const pid of pids) {
+    const ms = processCpuMs(pid);
+    if (ms === null) return null;
+    total += ms;
+  }
+  return pids.length > 0 ? total : null;
+}
+
 /** The pid in a running server's pid file, if that process is alive. */
 function pidFrom(file: string): number | undefined {
   if (!existsSync(file)) return undefined;
@@ -49,16 +60,21 @@ export class CpuMeter {
   private readonly c0 = process.cpuUsage();
   private readonly w0 = performance.now();
 
+  /** `target`: one process, or the instances of one target whose CPU counts together. */
   constructor(
-    private readonly targetPid: number | undefined,
+    private readonly target: number | readonly number[] | undefined,
     private readonly databasePid: number | undefined,
   ) {
-    this.t0 = processCpuMs(targetPid);
+    this.t0 = this.targetMs();
     this.d0 = processCpuMs(databasePid);
   }
 
+  private targetMs(): number | null {
+    return typeof this.target === 'object' ? processesCpuMs(this.target) : processCpuMs(this.target);
+  }
+
   stop(): CpuUse {
-    const t1 = processCpuMs(this.targetPid);
+    const t1 = this.targetMs();
     const d1 = processCpuMs(this.databasePid);
     const c = process.cpuUsage(this.c0);
     return {
@@ -91,18 +107,21 @@ export class RssSampler {
   private readonly timer = setInterval(() => this.sample(), 200).unref();
   private peak = NaN;
 
-  constructor(private readonly pid: number | undefined) {
+  /** Several pids: the instances of one target; each figure is the largest of any one of them. */
+  constructor(private readonly pids: readonly number[]) {
     this.sample();
   }
 
   private sample(): void {
-    const m = memoryMB(this.pid);
-    if (m && !(m.rss <= this.peak)) this.peak = m.rss;
+    for (const pid of this.pids) {
+      const m = memoryMB(pid);
+      if (m && !(m.rss <= this.peak)) this.peak = m.rss;
+    }
   }
 
   stop(): { peakRssMB: number; hwmMB: number } {
     clearInterval(this.timer);
     this.sample();
-    return { peakRssMB: this.peak, hwmMB: memoryMB(this.pid)?.hwm ?? NaN };
+    return { peakRssMB: this.peak, hwmMB: Math.max(...this.pids.map((pid) => memoryMB(pid)?.hwm ?? NaN)) };
   }
 }

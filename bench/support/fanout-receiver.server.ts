@@ -2,20 +2,22 @@
  * Merchant callback receivers for the fan-out bench, in a process of their
  * own: one HTTP server per port on 127.0.0.1, each answering any
  * `POST /r/<n>` (endpoint n). Every callback's signature is checked as the
- * Antom SDKs' `WebhookTool.checkSignature` does, then it is acknowledged S
+ * Antom SDKs' `WebhookTool.checkSignature` does (or, for an endpoint given a
+ * Standard Webhooks secret, by the standardwebhooks package), then it is acknowledged S
  * (200, `result.resultStatus` = S), and recorded: arrival time, endpoint,
  * notifyId, accessToken, signature valid.
  *
  *   node dist/bench/support/fanout-receiver.server.js <ports> <public-key-pem-file>
  *
  * Prints `READY <port>,<port>,...` once every server listens. Control routes
- * (any port): GET /_count, GET /_dump?from=<i>, POST /_reset.
+ * (any port): GET /_count, GET /_dump?from=<i>, POST /_reset, POST /_secret?n=<endpoint>&secret=<whsec_...>, POST /_secret?clear=1.
  * Arrival times are epoch ms with µs precision (performance.timeOrigin +
  * performance.now()), comparable with the bench process's.
  */
 import { createPublicKey, verify, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { Webhook } from 'standardwebhooks';
 
 const ACK = Buffer.from(JSON.stringify({ result: { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' } }), 'utf8');
 const NOT_VERIFIED = Buffer.from(JSON.stringify({ result: { resultCode: 'INVALID_SIGNATURE', resultStatus: 'F', resultMessage: 'signature' } }), 'utf8');
@@ -56,6 +58,15 @@ function checkSignature(
   return verify('sha256', Buffer.from(content, 'utf8'), key, Buffer.from(decoded, 'base64'));
 }
 
+function verifiesAsStandardWebhook(webhook: Webhook, raw: string, headers: http.IncomingHttpHeaders): boolean {
+  try {
+    webhook.verify(raw, headers as Record<string, string>);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 /** One callback as recorded: arrival (epoch ms), endpoint, notifyId, accessToken, signature valid. */
 type Received = [number, number, string, string, boolean];
 
@@ -64,6 +75,8 @@ async function main(): Promise<void> {
   const key = createPublicKey(readFileSync(process.argv[3], 'utf8'));
   if (!Number.isInteger(portCount) || portCount < 1 || portCount > 64) throw new Error('ports must be 1..64');
   let records: Received[] = [];
+  /** Endpoints that sign with Standard Webhooks: their secret's verifier (the standardwebhooks package's own). */
+  const secrets = new Map<number, Webhook>();
 
   const control = (req: http.IncomingMessage, res: http.ServerResponse, url: URL): void => {
     const json = (value: unknown) => res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(value));
@@ -71,6 +84,9 @@ async function main(): Promise<void> {
     if (url.pathname === '/_count') json({ count: records.length });
     else if (url.pathname === '/_dump') json({ total: records.length, records: records.slice(from, from + DUMP_PAGE) });
     else if (url.pathname === '/_reset' && req.method === 'POST') json({ reset: (records = []).length });
+    else if (url.pathname === '/_secret' && req.method === 'POST' && url.searchParams.has('clear')) json({ cleared: secrets.clear() === undefined });
+    else if (url.pathname === '/_secret' && req.method === 'POST')
+      json({ endpoints: secrets.set(Number(url.searchParams.get('n')), new Webhook(url.searchParams.get('secret') ?? '')).size });
     else res.writeHead(404).end();
   };
 
@@ -95,7 +111,10 @@ async function main(): Promise<void> {
         return;
       }
       const raw = Buffer.concat(chunks).toString('utf8');
-      const ok = checkSignature(path, 'POST', req.headers['client-id'], req.headers['request-time'], req.headers.signature, raw, key);
+      const webhook = secrets.get(Number(m[1]));
+      const ok = webhook
+        ? verifiesAsStandardWebhook(webhook, raw, req.headers)
+        : checkSignature(path, 'POST', req.headers['client-id'], req.headers['request-time'], req.headers.signature, raw, key);
       let notifyId = '';
       let token = '';
       try {

@@ -66,6 +66,16 @@ export class FanoutReceivers {
     await Promise.all(this.ports.map((p) => json(httpPost(p[0], '/_reset'), 'reset')));
   }
 
+  /** Every endpoint back to the Antom RSA check (a new target's endpoints say which are Standard Webhooks). */
+  async clearSecrets(): Promise<void> {
+    await Promise.all(this.ports.map((p) => json(httpPost(p[0], '/_secret?clear=1'), 'clear secrets')));
+  }
+
+  /** Endpoint n signs with Standard Webhooks under this secret (its receiver process verifies with it). */
+  async setSecret(n: number, secret: string): Promise<void> {
+    await json(httpPost(this.ports[n % this.ports.length][0], `/_secret?n=${n}&secret=${encodeURIComponent(secret)}`), 'secret');
+  }
+
   async count(): Promise<number> {
     const counts = await Promise.all(this.ports.map((p) => json<{ count: number }>(httpGet(p[0], '/_count'), 'count')));
     return counts.reduce((n, c) => n + c.count, 0);

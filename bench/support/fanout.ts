@@ -1,5 +1,4 @@
-import type { CpuUse } from './cpu-meter';
-import { CpuMeter, processCpuMs, RssSampler } from './cpu-meter';
+import { CpuMeter, processesCpuMs, RssSampler, type CpuUse } from './cpu-meter';
 import type { FanoutReceivers, ReceivedLog } from './fanout-receivers';
 import { closedLoop, openLoop, Outcome, summarize, type LatencySummary, type PhaseResult, type Task } from './load';
 
@@ -10,8 +9,8 @@ import { closedLoop, openLoop, Outcome, summarize, type LatencySummary, type Pha
  * their access tokens and the task that hands one over.
  */
 export interface FanoutTarget {
-  /** The target's own process (gateway; BullMQ worker) and its store's (MariaDB; Redis; none for SQLite). */
-  readonly pid: number | undefined;
+  /** The target's own processes (gateway instances; BullMQ worker) and its store's (MariaDB; Redis; none for SQLite). */
+  readonly pids: readonly number[];
   readonly storePid: number | undefined;
   prepare(count: number): Promise<{ tokens: string[]; task: Task; close(): void }>;
   /** Statement counters or the like, read around the phase; null when the target has none. */
@@ -105,9 +104,9 @@ export async function runPhase(
   const prepared = await target.prepare(load.count);
   await receivers.reset();
   const counters0 = (await target.counters?.()) ?? null;
-  const rss = new RssSampler(target.pid);
-  const meter = new CpuMeter(target.pid, target.storePid);
-  const receivers0 = sumCpu(receivers.pids);
+  const rss = new RssSampler(target.pids);
+  const meter = new CpuMeter(target.pids, target.storePid);
+  const receivers0 = processesCpuMs(receivers.pids);
   let acks: PhaseResult;
   try {
     acks =
@@ -117,7 +116,7 @@ export async function runPhase(
   }
   const incomplete = await waitForDeliveries(receivers, acks.s * endpointCount, limits, phase === 'burst' ? 200 : 10);
   const cpu = meter.stop();
-  const receivers1 = sumCpu(receivers.pids);
+  const receivers1 = processesCpuMs(receivers.pids);
   const memory = rss.stop();
   const counters1 = (await target.counters?.()) ?? null;
   // Late twins (a duplicate after the expected count was reached) get a moment to show up.
@@ -142,16 +141,6 @@ export async function runPhase(
         ? Object.fromEntries(Object.keys(counters0).map((k) => [k, (counters1[k] - counters0[k]) / outcome.delivered]))
         : undefined,
   };
-}
-
-function sumCpu(pids: readonly number[]): number | null {
-  let total = 0;
-  for (const pid of pids) {
-    const ms = processCpuMs(pid);
-    if (ms === null) return null;
-    total += ms;
-  }
-  return total;
 }
 
 /** Joins the receivers' log with the acknowledgements by access token (the callback carries it; the bench knows it from what it sent). */

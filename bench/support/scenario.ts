@@ -19,6 +19,7 @@ import {
   createSqliteDatabase,
   describeMariadbServer,
   localServer,
+  mariadbDurability,
   serverCounters,
   type BenchDatabase,
   type Engine,
@@ -91,7 +92,7 @@ export interface Scenario<S> {
   name: string;
   title: string;
   options: Record<string, string>;
-  /** Targets in run order. 'mariadb' makes the runner find (or start) the MariaDB server. */
+  /** Targets in run order. Any named mariadb* makes the runner find (or start) the MariaDB server. */
   targets: readonly string[];
   /** Whether it runs the gateway (adds the gateway options). Default true. */
   gateway?: boolean;
@@ -128,14 +129,19 @@ export interface GatewayOptions {
   env?: Record<string, string>;
   /** MariaDB over the server's Unix socket when it is on this host, as an operator would set it. */
   overSocket?: boolean;
+  /** Gateway instances on the one database (scale-out), each its own process and port. Default 1. */
+  instances?: number;
 }
 
 /** A running gateway: where it is, what it runs on, and a meter for timed phases. */
 export interface Gateway {
   readonly engine: Engine;
+  /** The first instance's port and process; every instance's ports and pids. */
   readonly port: number;
-  readonly db: BenchDatabase;
   readonly child: BenchChild;
+  readonly ports: readonly number[];
+  readonly pids: readonly number[];
+  readonly db: BenchDatabase;
   readonly merchant: BenchMerchant;
   readonly simulatorPort?: number;
   readonly simulatorPid?: number;
@@ -151,8 +157,8 @@ export interface Context<S> {
   /** The targets to run, in the scenario's order, MariaDB dropped when it was skipped. */
   readonly targets: readonly string[];
   readonly mariadbUrl: string | null;
-  /** Why a target was skipped, one line each; a bench adds its own (Redis). */
-  readonly skipped: string[];
+  /** Lines on the servers the targets use, and why a target was skipped; a bench adds its own (Redis). */
+  readonly notes: string[];
   /** Runs one target; its record joins the report's checks and profiles. */
   target<R extends TargetRun>(name: string, extra: Omit<R, keyof TargetRun>, body: (run: R) => Promise<void>): Promise<R>;
   /** A gateway on a fresh database for the body's duration. */
@@ -199,15 +205,18 @@ async function main<S>(scenario: Scenario<S>): Promise<void> {
   log(`${scenario.title}: ${describeMachine(machine)}`);
   log(`load average at start: ${startLoad} (others may be using this machine); checkout ${revision}`);
 
-  const skipped: string[] = [];
+  const notes: string[] = [];
   let mariadbUrl: string | null = null;
-  if (wanted.has('mariadb')) {
+  // Targets named mariadb* (mariadb, mariadb-hmac, ...) run on the MariaDB server.
+  if ([...wanted].some((t) => t.startsWith('mariadb'))) {
     const server = await localServer('mariadb', args.flag('start-mariadb'));
-    if (server.url !== null) mariadbUrl = server.url;
-    else if (args.flag('mariadb')) throw new Error(`MariaDB forced (--mariadb) but ${server.why}`);
-    else skipped.push(`MariaDB skipped: ${server.why} (start it with scripts/mariadb.sh start, or pass --start-mariadb)`);
+    if (server.url !== null) {
+      mariadbUrl = server.url;
+      notes.push(await mariadbDurability(mariadbUrl));
+    } else if (args.flag('mariadb')) throw new Error(`MariaDB forced (--mariadb) but ${server.why}`);
+    else notes.push(`MariaDB skipped: ${server.why} (start it with scripts/mariadb.sh start, or pass --start-mariadb)`);
   }
-  for (const line of skipped) log(line);
+  for (const line of notes) log(line);
 
   const runs: TargetRun[] = [];
   let overSocket = false;
@@ -215,9 +224,9 @@ async function main<S>(scenario: Scenario<S>): Promise<void> {
     settings,
     args,
     machine,
-    targets: scenario.targets.filter((t) => wanted.has(t) && (t !== 'mariadb' || mariadbUrl !== null)),
+    targets: scenario.targets.filter((t) => wanted.has(t) && (!t.startsWith('mariadb') || mariadbUrl !== null)),
     mariadbUrl,
-    skipped,
+    notes,
     target: async <R extends TargetRun>(name: string, extra: Omit<R, keyof TargetRun>, body: (run: R) => Promise<void>) => {
       const run = { name, loadAverageBefore: loadAverage(), checks: [], ...extra } as unknown as R;
       runs.push(run);
@@ -253,7 +262,7 @@ async function main<S>(scenario: Scenario<S>): Promise<void> {
     `load average: start ${startLoad}, end ${endLoad}; before each target: ${runs.map((r) => `${r.name} ${r.loadAverageBefore}`).join('; ')}`,
     ...report.setup,
     ...(runsGateway ? [`gateway: ${gatewayMain}; checkout ${revision}`] : [`checkout ${revision}`]),
-    ...skipped,
+    ...notes,
     ...(mariadbUrl ? [describeMariadbServer(mariadbUrl, { overSocket })] : []),
   ];
   const goals = report.goals ?? [];
@@ -289,7 +298,7 @@ async function main<S>(scenario: Scenario<S>): Promise<void> {
     revision,
     argv: process.argv.slice(2),
     settings,
-    skipped,
+    notes,
     figures: report.figures ?? [],
     goals,
     runs,
@@ -322,13 +331,14 @@ async function withGateway(run: TargetRun, engine: Engine, options: GatewayOptio
   const dataDir = mkdtempSync(join(tmpdir(), 'acqp-bench-data-'));
   const profileName = `gateway-${s.bench}-${engine}-${Date.now()}.cpuprofile`;
   const windows: Array<[number, number]> = [];
+  const children: BenchChild[] = [];
   let db: BenchDatabase | undefined;
-  let child: BenchChild | undefined;
   let simulator: BenchChild | undefined;
   try {
     db = engine === 'sqlite' ? await createSqliteDatabase() : await createMariadbDatabase(s.mariadbUrl!, { overSocket: options.overSocket });
     run.database = db.label;
-    const port = await freePort();
+    const ports: number[] = [];
+    for (let i = 0; i < (options.instances ?? 1); i++) ports.push(await freePort());
     let simulatorPort: number | undefined;
     if (options.simulator) {
       simulatorPort = await freePort();
@@ -336,33 +346,42 @@ async function withGateway(run: TargetRun, engine: Engine, options: GatewayOptio
       simulator = startNodeChild('simulator', join(__dirname, 'simulator.server.js'), {
         env: {},
         cwd: tmpdir(),
-        args: [String(simulatorPort), `http://127.0.0.1:${port}`, ...echo],
+        args: [String(simulatorPort), `http://127.0.0.1:${ports[0]}`, ...echo],
       });
       await simulator.waitForLine(/^READY (\d+)/, 20_000);
     }
     const alipayPlusBaseUrl = simulatorPort === undefined ? undefined : `http://127.0.0.1:${simulatorPort}`;
-    child = startNodeChild(`gateway (${engine})`, s.gatewayMain, {
-      env: gatewayEnvironment({ port, databaseUrl: db.url, dataDir, logLevel: s.logLevel, alipayPlusBaseUrl, extra: { ...options.env, ...s.env } }),
-      cwd: dataDir,
-      logFile: s.logPrefix ? `${s.logPrefix}-${s.bench}-${engine}.log` : undefined,
-      nodeArgs: [...GATEWAY_NODE_ARGS, ...(s.profileDir ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`, `--cpu-prof-name=${profileName}`] : [])],
-    });
-    await waitForHttp200(child, port, '/health/ready', 90_000);
-    const gatewayPid = child.child.pid;
+    // One after the other: the first migrates the database, the others find it migrated. Only the first is profiled.
+    for (const [i, port] of ports.entries()) {
+      const child = startNodeChild(`gateway ${i + 1} (${engine})`, s.gatewayMain, {
+        env: gatewayEnvironment({ port, databaseUrl: db.url, dataDir, logLevel: s.logLevel, alipayPlusBaseUrl, extra: { ...options.env, ...s.env } }),
+        cwd: dataDir,
+        logFile: s.logPrefix ? `${s.logPrefix}-${s.bench}-${engine}${i > 0 ? `-${i + 1}` : ''}.log` : undefined,
+        nodeArgs: [
+          ...GATEWAY_NODE_ARGS,
+          ...(s.profileDir && i === 0 ? ['--cpu-prof', `--cpu-prof-dir=${s.profileDir}`, `--cpu-prof-name=${profileName}`] : []),
+        ],
+      });
+      children.push(child);
+      await waitForHttp200(child, port, '/health/ready', 90_000);
+    }
+    const pids = children.flatMap((c) => (c.child.pid === undefined ? [] : [c.child.pid]));
     const databasePid = engine === 'mariadb' ? mariadbPid() : undefined;
     const dbForCounters = db;
     await body({
       engine,
-      port,
+      port: ports[0],
+      ports,
+      pids,
       db,
-      child,
-      merchant: await seedMerchant(port),
+      child: children[0],
+      merchant: await seedMerchant(ports[0]),
       simulatorPort,
       simulatorPid: simulator?.child.pid,
       databasePid,
       measure: async (phase) => {
         const counters0 = await serverCounters(dbForCounters);
-        const meter = new CpuMeter(gatewayPid, databasePid);
+        const meter = new CpuMeter(pids, databasePid);
         const from = monotonicUs();
         const value = await phase();
         windows.push([from, monotonicUs()]);
@@ -371,24 +390,24 @@ async function withGateway(run: TargetRun, engine: Engine, options: GatewayOptio
       },
     });
   } finally {
-    if (child) {
+    const level = (l: string, ...levels: string[]) => levels.some((v) => l.includes(`"level":"${v}"`));
+    for (const child of children) {
       const code = await child.stop();
-      const level = (l: string, ...levels: string[]) => levels.some((v) => l.includes(`"level":"${v}"`));
-      run.logLines = { warn: child.lineCount((l) => level(l, 'warn')), error: child.lineCount((l) => level(l, 'error', 'fatal')) };
-      run.checks.push({
-        what: 'gateway log lines warn / error',
-        expected: '- / 0',
-        found: `${run.logLines.warn} / ${run.logLines.error}`,
-        ok: run.logLines.error === 0,
-      });
-      if (code !== 0) log(`  gateway exit: ${code}`);
-      if (run.logLines.error + run.logLines.warn > 0) {
-        log(`  gateway logged ${run.logLines.warn} warn and ${run.logLines.error} error lines; the first:`);
+      if (code !== 0) log(`  ${child.name} exit: ${code}`);
+      const warn = child.lineCount((l) => level(l, 'warn'));
+      const error = child.lineCount((l) => level(l, 'error', 'fatal'));
+      run.logLines = { warn: (run.logLines?.warn ?? 0) + warn, error: (run.logLines?.error ?? 0) + error };
+      if (warn + error > 0) {
+        log(`  ${child.name} logged ${warn} warn and ${error} error lines; the first:`);
         for (const line of child.lines((l) => level(l, 'warn', 'error', 'fatal'), 3)) log(`    ${line.slice(0, 600)}`);
       }
     }
+    if (run.logLines) {
+      const { warn, error } = run.logLines;
+      run.checks.push({ what: 'gateway log lines warn / error', expected: '- / 0', found: `${warn} / ${error}`, ok: error === 0 });
+    }
     await simulator?.stop();
-    if (s.profileDir && child && windows.length > 0) {
+    if (s.profileDir && children.length > 0 && windows.length > 0) {
       const file = join(s.profileDir, profileName);
       try {
         run.profile = { file, summary: summarizeProfile(file, 25, windows) };
