@@ -14,29 +14,42 @@
  *   - revokes pre-signed with the merchant's key, then sent by --concurrency
  *     keep-alive connections for --duration (or until the tokens run out).
  */
-import { AUTH_NOTIFY_PATH, BENCH_CLIENT_ID, BENCH_KEYS, BENCH_PEMS, REVOKE_PATH } from './support/bench-keys';
+import { AUTH_NOTIFY_PATH, BENCH_CLIENT_ID, BENCH_KEYS, BENCH_PEMS, measureSignMs, REVOKE_PATH } from './support/bench-keys';
 import { httpGet } from './support/child-process';
 import { processCpuMs, type CpuUse } from './support/cpu-meter';
-import { describeFailures, drive, verifySamples, type PhaseResult } from './support/load';
+import { describeFailures, drive, failures, verifySamples, type PhaseResult } from './support/load';
 import { tokenCreatedMix } from './support/notification-mix';
 import { presign } from './support/presign';
 import { ms, rate } from './support/report';
-import { counterChecks, gatewayName, log, perUnit, rangeCheck, runScenario, table, type TargetRun } from './support/scenario';
+import { counterChecks, gatewayName, log, perUnit, rangeCheck, runScenario, table, type Goal, type TargetRun } from './support/scenario';
 
 interface Settings {
   tokens: number;
+  rate: number;
+  rateDurationMs: number;
   durationMs: number;
   concurrency: number;
   warmup: number;
   echo: boolean;
+  signMs: number;
 }
 
 interface Run extends TargetRun {
+  engine: 'sqlite' | 'mariadb';
   setupPerSecond?: number;
+  /** The unsaturated phase (open loop at --rate), then the saturated one (closed loop). */
+  fixedRate?: PhaseResult;
   revoke?: PhaseResult;
   cpu?: CpuUse;
   simulatorMs?: number;
+  /** MariaDB statements per S revoke and InnoDB deadlocks over the closed loop. */
+  statements?: number;
+  deadlocks?: number;
 }
+
+const GOAL_CPU_MS = { sqlite: 2.5, mariadb: 3.5 };
+const GOAL_STATEMENTS = 10;
+const GOAL_P99_MS = 60;
 
 /** Longest the token set-up (TOKEN_CREATED notifications) may take. */
 const SETUP_LIMIT_MS = 180_000;
@@ -47,6 +60,8 @@ runScenario<Settings>({
   targets: ['sqlite', 'mariadb'],
   options: {
     tokens: 'ACTIVE tokens to create, one revoke each (default 4000)',
+    rate: 'unsaturated phase first: revokes per second, open loop (default 50)',
+    'rate-duration': 'unsaturated phase, seconds (default 10)',
     duration: 'revoke phase, seconds, at most (default 10)',
     concurrency: 'keep-alive connections sending revokes (default 16)',
     warmup: 'revokes sent untimed first, from the same tokens (default 200)',
@@ -55,19 +70,23 @@ runScenario<Settings>({
   settings: (args) => {
     const s = {
       tokens: args.number('tokens', 4000, 10, 100_000),
+      rate: args.number('rate', 50, 1, 5_000),
+      rateDurationMs: args.number('rate-duration', 10, 1, 120) * 1000,
       durationMs: args.number('duration', 10, 1, 300) * 1000,
       concurrency: args.number('concurrency', 16, 1, 1024),
       warmup: args.number('warmup', 200, 0, 10_000),
       echo: !args.flag('no-echo'),
+      signMs: measureSignMs(),
     };
-    if (s.warmup >= s.tokens) throw new Error('--warmup must be below --tokens');
+    if (s.warmup + (s.rate * s.rateDurationMs) / 1000 >= s.tokens)
+      throw new Error('--tokens must exceed --warmup plus the unsaturated phase (rate x duration)');
     return s;
   },
   run: async (ctx) => {
     const s = ctx.settings;
     const runs: Run[] = [];
     for (const engine of ctx.targets as Array<'sqlite' | 'mariadb'>) {
-      const run = await ctx.target<Run>(gatewayName(engine), {}, (run) =>
+      const run = await ctx.target<Run>(gatewayName(engine), { engine }, (run) =>
         ctx.gateway(run, engine, { simulator: { echo: s.echo }, overSocket: true }, async (g) => {
           // Set-up: the tokens, through real signed TOKEN_CREATED notifications.
           const created = tokenCreatedMix(s.tokens, g.merchant.referenceMerchantId);
@@ -90,15 +109,22 @@ runScenario<Settings>({
             const warm = (await drive(g.port, revokes.slice(0, s.warmup), { concurrency: s.concurrency, durationMs: 30_000 })).result;
             log(`  warm-up: ${warm.s}/${s.warmup} S (${rate(warm.sPerSecond)}/s)`);
           }
+          // Unsaturated first (the latency a merchant feels), then as many as the gateway takes.
+          const open = revokes.slice(s.warmup, s.warmup + Math.floor((s.rate * s.rateDurationMs) / 1000));
+          const fixed = (run.fixedRate = (await drive(g.port, open, { rate: s.rate })).result);
+          log(
+            `  ${s.rate}/s open loop: ${rate(fixed.sPerSecond)}/s S, p50 ${ms(fixed.latency.p50)} ms, p99 ${ms(fixed.latency.p99)} ms, not S ${describeFailures(fixed)}`,
+          );
+          const closed = revokes.slice(s.warmup + open.length);
           const sim0 = processCpuMs(g.simulatorPid);
-          const measured = await g.measure(() => drive(g.port, revokes.slice(s.warmup), { concurrency: s.concurrency, durationMs: s.durationMs }));
+          const measured = await g.measure(() => drive(g.port, closed, { concurrency: s.concurrency, durationMs: s.durationMs }));
           const sim1 = processCpuMs(g.simulatorPid);
           const r = (run.revoke = measured.value.result);
           run.cpu = measured.cpu;
           run.simulatorMs = sim0 !== null && sim1 !== null ? sim1 - sim0 : undefined;
           log(
             `  revoke: ${rate(r.sPerSecond)}/s S, p50 ${ms(r.latency.p50)} ms, p99 ${ms(r.latency.p99)} ms, not S ${describeFailures(r)}` +
-              (r.poolExhausted ? ` (all ${revokes.length - s.warmup} tokens used before ${s.durationMs / 1000} s)` : ''),
+              (r.poolExhausted ? ` (all ${closed.length} tokens used before ${s.durationMs / 1000} s)` : ''),
           );
           const signatures = verifySamples(measured.value.samples, [BENCH_KEYS.acqpPublic]);
           run.checks.push({
@@ -108,10 +134,14 @@ runScenario<Settings>({
             ok: signatures.valid === signatures.checked,
           });
           run.checks.push(...counterChecks(measured.counters, 'S revoke', r.s));
+          if (measured.counters) {
+            run.statements = measured.counters.Questions / Math.max(1, r.s);
+            run.deadlocks = measured.counters.Innodb_deadlocks;
+          }
 
           // Every revoke answered S must have canceled its token through one cancelToken call.
-          const acked = s.warmup + r.s;
-          const sent = s.warmup + r.sent;
+          const acked = s.warmup + fixed.s + r.s;
+          const sent = s.warmup + fixed.sent + r.sent;
           const received = await httpGet(g.simulatorPort!, '/_simulator/received');
           const cancelCalls = (JSON.parse(received.body) as { received: Array<{ path: string }> }).received.filter((x) =>
             x.path.endsWith('/cancelToken'),
@@ -131,10 +161,45 @@ runScenario<Settings>({
       runs.push(run);
     }
     const done = runs.filter((r): r is Run & { revoke: PhaseResult } => r.revoke !== undefined);
+    const goals: Goal[] = runs.flatMap((r) => {
+      const cpu = r.revoke ? perUnit(r.cpu?.targetMs, r.revoke.s) : NaN;
+      const f = r.fixedRate;
+      return [
+        {
+          goal: `gateway CPU per revoke <= ${GOAL_CPU_MS[r.engine]} ms (two RSA signatures: ${ms(2 * s.signMs)} ms here)`,
+          target: r.name,
+          value: `${ms(cpu)} ms`,
+          pass: Number.isFinite(cpu) ? cpu <= GOAL_CPU_MS[r.engine] : false,
+        },
+        {
+          goal: `p99 < ${GOAL_P99_MS} ms at ${s.rate}/s, open loop (every revoke S)`,
+          target: r.name,
+          value: f ? `p99 ${ms(f.latency.p99)} ms, ${failures(f)} not S` : 'no result',
+          pass: f ? f.s > 0 && f.latency.p99 < GOAL_P99_MS && failures(f) === 0 && !f.fellBehind : false,
+        },
+        ...(r.engine === 'mariadb'
+          ? [
+              {
+                goal: `<= ${GOAL_STATEMENTS} statements per revoke on MariaDB (server-wide, the ACQUIRER echo's authNotify included)`,
+                target: r.name,
+                value: r.statements === undefined ? 'not measured' : r.statements.toFixed(1),
+                pass: r.statements === undefined ? null : r.statements <= GOAL_STATEMENTS,
+              },
+              {
+                goal: 'no InnoDB deadlock in the bench',
+                target: r.name,
+                value: String(r.deadlocks ?? '-'),
+                pass: r.deadlocks === undefined ? null : r.deadlocks === 0,
+              },
+            ]
+          : []),
+      ];
+    });
     return {
       setup: [
         `load: ${s.concurrency} keep-alive connections for up to ${s.durationMs / 1000} s after ${s.warmup} warm-up revokes; one distinct ACTIVE token per revoke (${s.tokens} made by TOKEN_CREATED); ` +
           `simulator ${s.echo ? 'echoes TOKEN_CANCELED (ACQUIRER) after each cancel' : 'does not echo'}; client, gateway, simulator and MariaDB share the machine's ${ctx.machine.cores} cores`,
+        `first ${s.rate}/s open loop for ${s.rateDurationMs / 1000} s (unsaturated: latency from the scheduled send time), then the closed loop; CPU and statements are the closed loop's`,
       ],
       tables: [
         table('Results', done, {
@@ -149,8 +214,10 @@ runScenario<Settings>({
           'simulator CPU ms/revoke': (r) => ms(perUnit(r.simulatorMs, r.revoke.s)),
           'DB CPU ms/revoke': (r) => ms(perUnit(r.cpu?.databaseMs, r.revoke.s)),
           'set-up TOKEN_CREATED/s': (r) => rate(r.setupPerSecond),
+          [`at ${s.rate}/s: p50 / p99 ms`]: (r) => (r.fixedRate ? `${ms(r.fixedRate.latency.p50)} / ${ms(r.fixedRate.latency.p99)}` : '-'),
         }),
       ],
+      goals,
       figures: done.map((r) => ({
         what: 'merchant revoke round trip (closed loop)',
         target: r.name,

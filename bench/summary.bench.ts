@@ -24,7 +24,7 @@ import { log, runScenario } from './support/scenario';
 /** Each bench: its longest run, and its arguments for --quick (smaller runs, for trying the pipeline, not for the record). */
 const BENCHES: Record<string, { limitMin: number; quick: string[] }> = {
   'auth-notify': { limitMin: 20, quick: ['--duration', '3', '--rate-duration', '3', '--warmup', '1'] },
-  revoke: { limitMin: 20, quick: ['--tokens', '600', '--duration', '3', '--warmup', '50'] },
+  revoke: { limitMin: 20, quick: ['--tokens', '800', '--rate-duration', '3', '--duration', '3', '--warmup', '50'] },
   fanout: { limitMin: 120, quick: ['--cancellations', '50', '--singles', '1', '--trickle-duration', '3'] },
   'claim-scaling': { limitMin: 60, quick: ['--sizes', '10000,100000', '--runs', '20'] },
 };
