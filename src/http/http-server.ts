@@ -46,7 +46,28 @@ export function gatewayServerFactory(options: GatewayServerOptions) {
     );
     server.keepAliveTimeout = options.keepAliveTimeoutMs;
     server.setTimeout(0);
+    closeConnectionsAsTheyIdle(server);
     return server;
+  };
+}
+
+/** While the server closes, how often connections whose last answer has gone out are closed. */
+const CLOSING_SWEEP_MS = 100;
+
+/**
+ * Closing, Fastify closes the connections that are idle at that moment; one
+ * still answering a request becomes idle a moment later and would then stay
+ * open for the whole keep-alive timeout (65 s), holding the shutdown. Until
+ * the server has closed, idle connections are closed as they appear.
+ */
+function closeConnectionsAsTheyIdle(server: Server): void {
+  const close = server.close.bind(server);
+  server.close = (callback?: (err?: Error) => void) => {
+    const sweep = setInterval(() => server.closeIdleConnections(), CLOSING_SWEEP_MS).unref();
+    return close((err?: Error) => {
+      clearInterval(sweep);
+      callback?.(err);
+    });
   };
 }
 
