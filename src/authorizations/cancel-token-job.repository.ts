@@ -3,6 +3,7 @@ import { Injectable } from '@nestjs/common';
 import { In, type EntityManager } from 'typeorm';
 import { CancelTokenAttemptEntity, CancelTokenJobEntity, type CancelTokenJobStatus } from './cancel-token-job.entity';
 import { BUMP_LEASE_VERSION, Leases } from '../database/leases';
+import { insertRow } from '../database/raw-rows';
 
 export interface ClaimedJob {
   readonly job: CancelTokenJobEntity;
@@ -13,39 +14,44 @@ export interface ClaimedJob {
 /** The durable retry state of merchant revokes: claimed with leases, completed with fenced updates. */
 @Injectable()
 export class CancelTokenJobRepository {
-  /** The job for a token, created on its first revoke and reset to PENDING by a new revoke after an F. */
+  /**
+   * The job for a token, created on its first revoke and reopened by a new
+   * revoke after an F. Given a `lease`, a job it creates or reopens is LEASED
+   * to that owner at once, so the revoking request makes the first attempt
+   * itself (the claim): no worker poll, no claim transaction; without one it
+   * is PENDING for the worker. A job already PENDING or LEASED (a concurrent
+   * revoke's) is returned without a claim.
+   */
   async openFor(
     em: EntityManager,
     input: { authorizationId: string; merchantId: string; merchantAccountId: string | null; passThroughInfo: string | null },
+    lease: { owner: string; ms: number } | null,
     now: Date,
-  ): Promise<CancelTokenJobEntity> {
+  ): Promise<{ job: CancelTokenJobEntity; claim: ClaimedJob | null }> {
+    const leased = lease
+      ? { status: 'LEASED' as const, leaseOwner: lease.owner, leaseExpiresAt: new Date(now.getTime() + lease.ms), nextAttemptAt: now, updatedAt: now }
+      : { status: 'PENDING' as const, leaseOwner: null, leaseExpiresAt: null, nextAttemptAt: now, updatedAt: now };
     const existing = await em.findOne(CancelTokenJobEntity, { where: { authorizationId: input.authorizationId } });
-    if (existing && (existing.status === 'PENDING' || existing.status === 'LEASED')) return existing;
+    if (existing && (existing.status === 'PENDING' || existing.status === 'LEASED')) return { job: existing, claim: null };
     if (existing) {
-      await em.update(
-        CancelTokenJobEntity,
-        { id: existing.id },
-        { ...input, status: 'PENDING', nextAttemptAt: now, settledAt: null, updatedAt: now, leaseVersion: () => BUMP_LEASE_VERSION },
-      );
-      return em.findOneOrFail(CancelTokenJobEntity, { where: { id: existing.id } });
+      await em.update(CancelTokenJobEntity, { id: existing.id }, { ...input, ...leased, settledAt: null, leaseVersion: () => BUMP_LEASE_VERSION });
+      const job = await em.findOneOrFail(CancelTokenJobEntity, { where: { id: existing.id } });
+      return { job, claim: lease ? { job, leaseVersion: job.leaseVersion } : null };
     }
     const job = em.create(CancelTokenJobEntity, {
       id: randomUUID(),
       ...input,
-      status: 'PENDING',
+      ...leased,
       attemptCount: 0,
-      nextAttemptAt: now,
-      leaseOwner: null,
-      leaseExpiresAt: null,
       leaseVersion: 0,
       lastResultStatus: null,
       lastResultCode: null,
       settledAt: null,
       createdAt: now,
-      updatedAt: now,
     });
-    await em.insert(CancelTokenJobEntity, job);
-    return job;
+    // Every column is set: em.insert would read the defaulted ones back in a second statement.
+    await insertRow(em, CancelTokenJobEntity, job);
+    return { job, claim: lease ? { job, leaseVersion: 0 } : null };
   }
 
   /** Ends a merchant revoke's cancelToken retries when a TOKEN_CANCELED notification settles it first. */

@@ -13,7 +13,8 @@ import type { GatewayConfig } from '../config/gateway-config';
 import { SchemaGate } from '../database/schema-gate';
 import { NOT_TOLD, UnitOfWork } from '../database/unit-of-work';
 import { AuthorizationRepository } from './authorization.repository';
-import type { CancelTokenJobEntity } from './cancel-token-job.entity';
+import type { AuthorizationEntity } from './authorization.entity';
+import type { CancelTokenJobEntity, CancelTokenJobStatus } from './cancel-token-job.entity';
 import { CancelTokenJobRepository, type ClaimedJob } from './cancel-token-job.repository';
 import { decideCancelAttempt } from './cancel-attempt.policy';
 import { CancelTokenMetrics } from './cancel-token.metrics';
@@ -75,6 +76,26 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     await Promise.allSettled([...this.inFlight]);
   }
 
+  /** A lease for a job the caller will attempt itself (attemptClaimed), while this instance has a free attempt slot; null when it has none. */
+  leaseForCaller(): { owner: string; ms: number } | null {
+    return this.inFlight.size < this.config.cancelToken.concurrency ? { owner: this.owner, ms: LEASE_MS } : null;
+  }
+
+  /**
+   * The first attempt of a job its revoke leased to this instance
+   * (leaseForCaller), made at once in the revoking request, with the token
+   * row it already read: no claim cycle, no second read. Resolves with the
+   * job's status once the attempt is recorded; null when it was fenced out
+   * (a TOKEN_CANCELED notification settled the job first) or could not be
+   * recorded (the lease then expires and the worker retries).
+   */
+  attemptClaimed(claim: ClaimedJob, token: AuthorizationEntity): Promise<CancelTokenJobStatus | null> {
+    const p = this.attempt(claim, token);
+    const tracked: Promise<void> = p.then(() => void this.inFlight.delete(tracked));
+    this.inFlight.add(tracked);
+    return p;
+  }
+
   /** Resolves when the job leaves PENDING/LEASED in this instance, or after `ms` (then the caller re-reads). */
   waitForSettlement(jobId: string, ms: number): Promise<void> {
     return new Promise((resolve) => {
@@ -99,7 +120,7 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
       if (free <= 0) return;
       const claims = await this.uow.run((em) => this.jobs.claimDue(em, this.owner, now, LEASE_MS, Math.min(free, CLAIM_BATCH)), NOT_TOLD);
       for (const claim of claims) {
-        const p = this.attempt(claim).finally(() => this.inFlight.delete(p));
+        const p: Promise<void> = this.attempt(claim).then(() => void this.inFlight.delete(p));
         this.inFlight.add(p);
       }
     } catch (err) {
@@ -107,10 +128,11 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     }
   }
 
-  private async attempt(claim: ClaimedJob): Promise<void> {
+  /** One attempt and its record; the job's status after it, or null when fenced out or not recorded. */
+  private async attempt(claim: ClaimedJob, known?: AuthorizationEntity): Promise<CancelTokenJobStatus | null> {
     const job = claim.job;
     try {
-      const token = await this.authorizations.findById(this.dataSource.manager, job.authorizationId);
+      const token = known ?? (await this.authorizations.findById(this.dataSource.manager, job.authorizationId));
       if (!token) throw new Error(`authorization ${job.authorizationId} of job ${job.id} is missing`);
       const startedAt = this.clock.now();
       const { outcome, durationMs } = await this.client.cancelToken({
@@ -122,18 +144,19 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
         passThroughInfo: job.passThroughInfo ?? undefined,
       });
       this.metrics.attempts.inc({ outcome: outcome.kind, code: outcome.resultCode });
-      await this.complete(claim, outcome, startedAt, durationMs);
+      return await this.complete(claim, outcome, startedAt, durationMs);
     } catch (err) {
       this.logger.error({ msg: 'cancelToken attempt failed; the lease will expire and it will run again', jobId: job.id, err });
+      return null;
     } finally {
       this.wake(job.id);
     }
   }
 
-  private async complete(claim: ClaimedJob, outcome: CancelTokenOutcome, startedAt: Date, durationMs: number): Promise<void> {
+  private async complete(claim: ClaimedJob, outcome: CancelTokenOutcome, startedAt: Date, durationMs: number): Promise<CancelTokenJobStatus | null> {
     const job = claim.job;
     const decision = decideCancelAttempt(outcome, job.attemptCount + 1, { retryBaseMs: this.config.cancelToken.retryBaseMs, random: Math.random });
-    await this.uow.run(async (em) => {
+    const applied = await this.uow.run(async (em) => {
       const now = this.clock.now();
       const row = decision.locksToken ? await this.authorizations.findByIdForUpdate(em, job.authorizationId) : null;
       if (decision.recordAttempt)
@@ -154,8 +177,9 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
         now,
       );
       // Fenced out: a TOKEN_CANCELED notification settled the job meanwhile, or our lease expired.
-      if (!stillOurs || decision.tokenEvent === null) return;
-      await this.transitions.apply(em, row!, { type: decision.tokenEvent }, now);
+      if (!stillOurs) return false;
+      if (decision.tokenEvent !== null) await this.transitions.apply(em, row!, { type: decision.tokenEvent }, now);
+      return true;
     });
     if (decision.configurationFailure) {
       this.logger.error({
@@ -171,6 +195,7 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
         resultCode: outcome.resultCode,
       });
     }
+    return applied ? decision.status : null;
   }
 
   private wake(jobId: string): void {

@@ -9,7 +9,9 @@ import { UnitOfWork } from '../database/unit-of-work';
 import type { MerchantEntity } from '../merchants/merchant.entity';
 import { SubMerchantRepository } from '../merchants/sub-merchant.repository';
 import { AuthorizationRepository } from './authorization.repository';
-import { CancelTokenJobRepository } from './cancel-token-job.repository';
+import type { AuthorizationEntity } from './authorization.entity';
+import type { CancelTokenJobStatus } from './cancel-token-job.entity';
+import { CancelTokenJobRepository, type ClaimedJob } from './cancel-token-job.repository';
 import { CancelTokenWorker } from './cancel-token.worker';
 import { MerchantRequestLog } from './merchant-request.log';
 import { TokenTransitions } from './token-transitions';
@@ -26,9 +28,11 @@ export type RevokeResult = { status: 'S' } | { status: 'U' };
 
 /**
  * A merchant's revoke: check the token is this merchant's, move it to
- * CANCELING and open its cancelToken job in one transaction, let the worker
- * call Alipay+ at once, and wait for the outcome within the request budget.
- * Concurrent revokes of one token share one job, so Alipay+ sees one call.
+ * CANCELING and open its cancelToken job, leased to this instance, in one
+ * transaction; then make the first attempt in this request and answer from
+ * its outcome, within the request budget. A U is retried by the worker, with
+ * the same token. Concurrent revokes of one token share one job, so Alipay+
+ * sees one call; the later ones wait for the first's outcome.
  */
 @Injectable()
 export class RevokeService {
@@ -60,27 +64,24 @@ export class RevokeService {
         if (row.status === 'CANCELED') return null;
         const now = this.clock.now();
         await this.transitions.apply(em, row, { type: 'REVOKE_REQUESTED' }, now);
-        return this.jobs.openFor(
-          em,
-          {
-            authorizationId: row.id,
-            merchantId: cmd.merchant.id,
-            merchantAccountId: cmd.merchantAccountId ?? null,
-            passThroughInfo: cmd.passThroughInfo ?? null,
-          },
-          now,
-        );
+        const input = {
+          authorizationId: row.id,
+          merchantId: cmd.merchant.id,
+          merchantAccountId: cmd.merchantAccountId ?? null,
+          passThroughInfo: cmd.passThroughInfo ?? null,
+        };
+        return { ...(await this.jobs.openFor(em, input, this.worker.leaseForCaller(), now)), token: row };
       });
       if (opened === null) return await this.logged(cmd, authorizationId, { status: 'S' });
-      this.worker.kick();
-      await this.worker.waitForSettlement(opened.id, this.config.cancelToken.revokeBudgetMs);
-      const job = await this.worker.current(opened.id);
-      switch (job?.status) {
+      const status = opened.claim ? await this.firstAttempt(opened.claim, opened.token) : await this.settledByWorker(opened.job.id);
+      switch (status) {
         case 'SUCCEEDED':
         case 'SETTLED':
           return await this.logged(cmd, authorizationId, { status: 'S' });
-        case 'FAILED':
-          throw new DomainError(ErrorCode.PROCESS_FAIL, `Alipay+ refused the cancellation: ${job.lastResultCode ?? 'unknown'}`);
+        case 'FAILED': {
+          const job = await this.worker.current(opened.job.id);
+          throw new DomainError(ErrorCode.PROCESS_FAIL, `Alipay+ refused the cancellation: ${job?.lastResultCode ?? 'unknown'}`);
+        }
         default:
           return await this.logged(cmd, authorizationId, { status: 'U' });
       }
@@ -88,6 +89,26 @@ export class RevokeService {
       if (err instanceof DomainError) await this.requests.record(cmd.merchant.id, authorizationId, 'revoke', 'F', err.code, this.clock.now());
       throw err;
     }
+  }
+
+  /**
+   * This request leased the job: it calls Alipay+ itself, at once, and answers
+   * from the recorded outcome; past the budget it answers from whatever the
+   * job says then (the attempt goes on, and the worker retries a U).
+   */
+  private async firstAttempt(claim: ClaimedJob, token: AuthorizationEntity): Promise<CancelTokenJobStatus | undefined> {
+    let timer: NodeJS.Timeout | undefined;
+    const budget = new Promise<null>((resolve) => (timer = setTimeout(() => resolve(null), this.config.cancelToken.revokeBudgetMs)));
+    const status = await Promise.race([this.worker.attemptClaimed(claim, token), budget]).finally(() => clearTimeout(timer));
+    // null: fenced out (a TOKEN_CANCELED notification settled it first), not recorded, or out of budget.
+    return status ?? (await this.worker.current(claim.job.id))?.status;
+  }
+
+  /** A concurrent revoke's job (or no free attempt slot here): the worker attempts it; wait for it within the budget. */
+  private async settledByWorker(jobId: string): Promise<CancelTokenJobStatus | undefined> {
+    this.worker.kick();
+    await this.worker.waitForSettlement(jobId, this.config.cancelToken.revokeBudgetMs);
+    return (await this.worker.current(jobId))?.status;
   }
 
   private async checkSubMerchant(em: EntityManager, cmd: RevokeCommand): Promise<void> {

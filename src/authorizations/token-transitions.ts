@@ -90,8 +90,12 @@ export class TokenTransitions {
     return t;
   }
 
-  /** Writes the transition's effects for a row already saved in this transaction. */
-  private async recordEffects(em: EntityManager, row: AuthorizationEntity, t: Transition, now: Date): Promise<void> {
+  /**
+   * Writes the transition's effects for a row already saved in this
+   * transaction. `settleJobs`: a cancellation that did not come from the
+   * token's own cancelToken job ends that job's retries.
+   */
+  private async recordEffects(em: EntityManager, row: AuthorizationEntity, t: Transition, now: Date, settleJobs: boolean): Promise<void> {
     for (const type of [t.emitCancellation && 'TOKEN_CANCELED', t.emitCreated && 'TOKEN_CREATED'] as const) {
       if (!type) continue;
       await this.outbox.record(em, {
@@ -103,7 +107,7 @@ export class TokenTransitions {
         occurredAt: now,
       });
     }
-    if (t.settlesRevoke) await this.jobs.settleByNotification(em, row.id, now);
+    if (t.settlesRevoke && settleJobs) await this.jobs.settleByNotification(em, row.id, now);
   }
 
   /** A revoke's step on an existing, locked row. */
@@ -111,7 +115,8 @@ export class TokenTransitions {
     const t = this.decide(row, row, event, now);
     if (!t.changed) return t;
     await this.authorizations.update(em, row.id, { status: row.status, cancelSource: row.cancelSource, canceledAt: row.canceledAt, updatedAt: now });
-    await this.recordEffects(em, row, t, now);
+    // A revoke's step is the job's own completion (one job per token): nothing else to settle.
+    await this.recordEffects(em, row, t, now, false);
     return t;
   }
 
@@ -123,10 +128,14 @@ export class TokenTransitions {
     // A tombstone learns its details from the late TOKEN_CREATED (the state machine keeps it canceled).
     const linkAgreement = notice.details && record.tokenCreatedAt === null ? this.fillCreatedDetails(record, notice, notice.details, now) : undefined;
     record.merchantId ??= notice.merchantId;
-    record.updatedAt = now;
-    if (row) await this.authorizations.update(em, record.id, changedColumns(row, record), linkAgreement);
-    else await this.authorizations.insert(em, record, linkAgreement);
-    await this.recordEffects(em, record, t, now);
+    if (!row) await this.authorizations.insert(em, Object.assign(record, { updatedAt: now }), linkAgreement);
+    else {
+      const changes = changedColumns(row, record);
+      // A notice that changes nothing (Alipay+'s echo of our own cancel) writes nothing.
+      if (Object.keys(changes).length > 0 || linkAgreement !== undefined)
+        await this.authorizations.update(em, record.id, { ...changes, updatedAt: now }, linkAgreement);
+    }
+    await this.recordEffects(em, record, t, now, true);
     return t;
   }
 
