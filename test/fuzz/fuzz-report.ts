@@ -89,7 +89,7 @@ export function printSummary(outcomes: Outcome[], routes: Route[], run: RunInfo,
     '',
     `protocol result codes: ${[...codes.entries()].map(([k, v]) => `${k}:${v}`).join(' ')}`,
     `signed protocol answers verified: ${verified.filter((o) => o.signatureValid).length} of ${verified.length}`,
-    `retried on a fresh connection after a reset of a pooled one: ${retried}`,
+    `retried on a fresh connection after a reset (of a pooled connection, or of an upload refused unread): ${retried}`,
     `admin routes fuzzed with ids, junk bodies and queries only (no DTO): ${unfuzzedModels.join(', ') || 'none'}`,
   ];
   const broken = outcomes.map((o) => ({ o, rules: violations(o) })).filter((x) => x.rules.length > 0);

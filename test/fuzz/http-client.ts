@@ -30,13 +30,18 @@ export function fuzzClient(baseUrl: string, concurrency: number, timeoutMs: numb
   const agent = new Agent({ keepAlive: true, maxSockets: concurrency, maxFreeSockets: concurrency });
 
   /**
-   * Sends one request. A reset on a pooled connection the server had already
-   * closed (the keep-alive race every client meets) is retried once on a
-   * fresh connection, as Node's documentation advises; `retried` says so.
+   * Sends one request. A reset is retried once on a fresh connection, as
+   * Node's documentation advises; `retried` says so, and the summary counts
+   * them. On a pooled connection it is the keep-alive race every client
+   * meets. On a fresh one it is an upload the gateway refused without
+   * reading (an admin request with a wrong token: nothing is read before
+   * authentication) and closed while the client was still writing; under
+   * MariaDB's timing that happened to about one run in two at seed 20261122
+   * (#1563-#1567). A reset on the retry as well still fails the run.
    */
   async function send(out: Outgoing): Promise<Answer & { retried: boolean }> {
     const first = await attempt(out, agent);
-    if (!first.reusedSocket || !/^ERR:(ECONNRESET|EPIPE)$/.test(String(first.status))) return { ...first, retried: false };
+    if (!/^ERR:(ECONNRESET|EPIPE)$/.test(String(first.status))) return { ...first, retried: false };
     return { ...(await attempt(out, false)), retried: true };
   }
 
