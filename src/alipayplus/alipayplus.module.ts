@@ -2,7 +2,7 @@ import { Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Clock } from '../common/clock';
 import { GATEWAY_CONFIG } from '../config/config.module';
 import type { GatewayConfig } from '../config/gateway-config';
-import { CancelTokenClient } from './cancel-token.client';
+import { AlipayPlusClient } from './alipayplus.client';
 import { CircuitBreaker } from './circuit-breaker';
 
 /** The only module that knows Alipay+'s URLs: one kept-alive cancelToken client per instance, behind a breaker. */
@@ -14,10 +14,10 @@ import { CircuitBreaker } from './circuit-breaker';
       useFactory: (clock: Clock) => new CircuitBreaker({ now: () => clock.now().getTime() }),
     },
     {
-      provide: CancelTokenClient,
+      provide: AlipayPlusClient,
       inject: [GATEWAY_CONFIG, CircuitBreaker, Clock],
       useFactory: (config: GatewayConfig, breaker: CircuitBreaker, clock: Clock) =>
-        new CancelTokenClient({
+        new AlipayPlusClient({
           baseUrl: () => config.alipayPlus.baseUrl,
           clientId: config.alipayPlus.clientId,
           privateKey: config.alipayPlus.privateKey,
@@ -28,10 +28,10 @@ import { CircuitBreaker } from './circuit-breaker';
         }),
     },
   ],
-  exports: [CancelTokenClient, CircuitBreaker],
+  exports: [AlipayPlusClient, CircuitBreaker],
 })
 export class AlipayPlusModule implements OnApplicationShutdown {
-  constructor(@Inject(CancelTokenClient) private readonly client: CancelTokenClient) {}
+  constructor(@Inject(AlipayPlusClient) private readonly client: AlipayPlusClient) {}
 
   onApplicationShutdown(): void {
     this.client.close();

@@ -121,6 +121,15 @@ export function toCancelTokenWireRequest(req: CancelTokenRequest): CancelTokenWi
  * when its `result` is well formed, else null. Never throws.
  */
 export function parseResultResponse(rawBody: Buffer): CancelTokenWireResponse | null {
+  const answer = parseAnswer(rawBody);
+  if (answer === null) return null;
+  const response: CancelTokenWireResponse = { result: answer.result };
+  if (typeof answer.body.passThroughInfo === 'string') response.passThroughInfo = answer.body.passThroughInfo;
+  return response;
+}
+
+/** Any ACQP answer: its well-formed `result` and the whole body, else null. Never throws. */
+function parseAnswer(rawBody: Buffer): { result: WireResult; body: Record<string, unknown> } | null {
   let parsed: unknown;
   try {
     parsed = sjson.parse(rawBody.toString('utf8'), undefined, { protoAction: 'remove', constructorAction: 'remove' });
@@ -133,17 +142,26 @@ export function parseResultResponse(rawBody: Buffer): CancelTokenWireResponse | 
   if (resultStatus !== 'S' && resultStatus !== 'F' && resultStatus !== 'U') return null;
   const result: WireResult = { resultCode, resultStatus };
   if (typeof resultMessage === 'string') result.resultMessage = resultMessage;
-  const response: CancelTokenWireResponse = { result };
-  if (typeof parsed.passThroughInfo === 'string') response.passThroughInfo = parsed.passThroughInfo;
-  return response;
+  return { result, body: parsed };
 }
 
 /**
- * Maps one attempt to S / F / U. Trust comes first: only a verified body can
- * say S or F; a 5xx, a timeout or a dropped connection may have canceled the
- * token or not, so they are U and the caller retries with the same token.
+ * One ACQP call (prepare, applyToken, cancelToken), settled. S carries the
+ * verified body; U is always safe to retry, and for local reasons its
+ * resultCode repeats the reason, so a body we could not trust never shows up
+ * as "SUCCESS".
  */
-export function toCancelTokenOutcome(exchange: CancelTokenExchange): CancelTokenOutcome {
+export type AcqpOutcome =
+  | { kind: 'S'; resultCode: string; body: Record<string, unknown> }
+  | { kind: 'F'; resultCode: string; resultMessage?: string }
+  | { kind: 'U'; resultCode: string; reason: UnknownReason; httpStatus?: number };
+
+/**
+ * Maps one attempt to S / F / U. Trust comes first: only a verified body can
+ * say S or F; a 5xx, a timeout or a dropped connection may have done what was
+ * asked or not, so they are U and the caller retries with the same request.
+ */
+export function toAcqpOutcome(exchange: CancelTokenExchange): AcqpOutcome {
   switch (exchange.kind) {
     case 'timeout':
       return unknown('TIMEOUT');
@@ -158,12 +176,32 @@ export function toCancelTokenOutcome(exchange: CancelTokenExchange): CancelToken
   }
 }
 
-/** The outcomes that say Alipay+ is unreachable or failing, which is what the circuit breaker counts. */
-export function isUpstreamFailure(outcome: CancelTokenOutcome): boolean {
-  return outcome.kind === 'UNKNOWN' && (outcome.reason === 'TIMEOUT' || outcome.reason === 'HTTP_5XX' || outcome.reason === 'CONNECTION');
+/** cancelToken's reading of an attempt: S canceled, F refused (INVALID_TOKEN: already gone there), U retry. */
+export function toCancelTokenOutcome(exchange: CancelTokenExchange): CancelTokenOutcome {
+  const outcome = toAcqpOutcome(exchange);
+  switch (outcome.kind) {
+    case 'S':
+      return { kind: 'CANCELED', resultCode: outcome.resultCode };
+    case 'F': {
+      const failed: CancelTokenOutcome = { kind: 'FAILED', resultCode: outcome.resultCode, alreadyGone: outcome.resultCode === 'INVALID_TOKEN' };
+      if (outcome.resultMessage !== undefined) failed.resultMessage = outcome.resultMessage;
+      return failed;
+    }
+    case 'U': {
+      const { kind: _u, ...rest } = outcome;
+      return { kind: 'UNKNOWN', ...rest };
+    }
+  }
 }
 
-function responseOutcome(exchange: Extract<CancelTokenExchange, { kind: 'response' }>): CancelTokenOutcome {
+/** The outcomes that say Alipay+ is unreachable or failing, which is what the circuit breaker counts. */
+export function isUpstreamFailure(outcome: CancelTokenOutcome | AcqpOutcome): boolean {
+  return (
+    (outcome.kind === 'UNKNOWN' || outcome.kind === 'U') && (outcome.reason === 'TIMEOUT' || outcome.reason === 'HTTP_5XX' || outcome.reason === 'CONNECTION')
+  );
+}
+
+function responseOutcome(exchange: Extract<CancelTokenExchange, { kind: 'response' }>): AcqpOutcome {
   const { httpStatus } = exchange;
   if (httpStatus >= 500) return unknown('HTTP_5XX', httpStatus);
   const success = httpStatus >= 200 && httpStatus < 300;
@@ -171,24 +209,21 @@ function responseOutcome(exchange: Extract<CancelTokenExchange, { kind: 'respons
   if (!success && exchange.signature !== 'VALID') return unknown('MALFORMED_RESPONSE', httpStatus);
   if (exchange.signature === 'MISSING') return unknown('UNSIGNED', httpStatus);
   if (exchange.signature === 'INVALID') return unknown('BAD_SIGNATURE', httpStatus);
-  const response = parseResultResponse(exchange.rawBody);
-  if (response === null) return unknown('MALFORMED_RESPONSE', httpStatus);
-  const { resultCode, resultStatus, resultMessage } = response.result;
+  const answer = parseAnswer(exchange.rawBody);
+  if (answer === null) return unknown('MALFORMED_RESPONSE', httpStatus);
+  const { resultCode, resultStatus, resultMessage } = answer.result;
   switch (resultStatus) {
     case 'S':
-      return { kind: 'CANCELED', resultCode };
-    case 'F': {
-      const failed: CancelTokenOutcome = { kind: 'FAILED', resultCode, alreadyGone: resultCode === 'INVALID_TOKEN' };
-      if (resultMessage !== undefined) failed.resultMessage = resultMessage;
-      return failed;
-    }
+      return { kind: 'S', resultCode, body: answer.body };
+    case 'F':
+      return resultMessage === undefined ? { kind: 'F', resultCode } : { kind: 'F', resultCode, resultMessage };
     case 'U':
-      return { kind: 'UNKNOWN', resultCode, reason: 'RESULT_U', httpStatus };
+      return { kind: 'U', resultCode, reason: 'RESULT_U', httpStatus };
   }
 }
 
-function unknown(reason: UnknownReason, httpStatus?: number): CancelTokenOutcome {
-  return httpStatus === undefined ? { kind: 'UNKNOWN', resultCode: reason, reason } : { kind: 'UNKNOWN', resultCode: reason, reason, httpStatus };
+function unknown(reason: UnknownReason, httpStatus?: number): AcqpOutcome {
+  return httpStatus === undefined ? { kind: 'U', resultCode: reason, reason } : { kind: 'U', resultCode: reason, reason, httpStatus };
 }
 
 function isPresent(value: string | null | undefined): value is string {

@@ -1,5 +1,5 @@
-export { CancelTokenClient } from './cancel-token.client';
-export type { CancelTokenClientOptions, CancelTokenResult } from './cancel-token.client';
+export { AlipayPlusClient } from './alipayplus.client';
+export type { AlipayPlusClientOptions, CancelTokenResult } from './alipayplus.client';
 export {
   AUTH_NOTIFY_PATH,
   CANCEL_TOKEN_PATH,

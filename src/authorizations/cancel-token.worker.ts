@@ -3,7 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type BeforeApplicationShutdown } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { CancelTokenClient } from '../alipayplus/cancel-token.client';
+import { AlipayPlusClient } from '../alipayplus/alipayplus.client';
 import type { CancelTokenOutcome } from '../alipayplus/cancel-token.transformers';
 import { Clock } from '../common/clock';
 import { PollLoop } from '../common/poll-loop';
@@ -47,7 +47,7 @@ export class CancelTokenWorker implements OnApplicationBootstrap, BeforeApplicat
     private readonly jobs: CancelTokenJobRepository,
     private readonly authorizations: AuthorizationRepository,
     private readonly transitions: TokenTransitions,
-    private readonly client: CancelTokenClient,
+    private readonly client: AlipayPlusClient,
     private readonly vault: TokenVault,
     private readonly clock: Clock,
     private readonly metrics: CancelTokenMetrics,

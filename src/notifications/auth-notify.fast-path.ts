@@ -1,7 +1,7 @@
 import { fitsChars, MAX_JSON_DEPTH, tooDeepField } from '../common/validation';
 import { CANCEL_SOURCES, notificationType } from '../protocol/notification-types';
 import { AuthNotifyDto, WalletForAccountBindingDto, WalletLogoDto } from './auth-notify.dto';
-import { parseProtocolTime } from './protocol-time.validator';
+import { parseProtocolTime } from '../protocol/protocol-time';
 
 /** Keys class-transformer treats specially (drops or refuses): such a body takes the full path. */
 const SPECIAL_KEYS = new Set([...Object.getOwnPropertyNames(Object.prototype), 'prototype']);

@@ -13,7 +13,7 @@ import { MerchantDirectory } from '../merchants/merchant-directory';
 import type { AuthNotifyDto } from './auth-notify.dto';
 import { NotificationEntity } from './notification.entity';
 import { NotificationRepository } from './notification.repository';
-import { parseProtocolTime } from './protocol-time.validator';
+import { parseProtocolTime } from '../protocol/protocol-time';
 import { NOTIFICATION_TYPES, type NotificationTypeSpec } from '../protocol/notification-types';
 
 export interface ReceivedNotification {

@@ -1,5 +1,5 @@
 import fc from 'fast-check';
-import { parseProtocolTime } from './protocol-time.validator';
+import { parseProtocolTime } from '../protocol/protocol-time';
 
 describe(parseProtocolTime.name, () => {
   it.each([

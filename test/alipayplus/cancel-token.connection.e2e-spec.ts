@@ -2,7 +2,7 @@ import { CircuitBreaker } from '../../src/alipayplus/circuit-breaker';
 import { clientFor, newToken, requestFor } from './client-fixtures';
 import { startSimulator } from './simulator-server';
 
-describe('CancelTokenClient connection handling', () => {
+describe('AlipayPlusClient connection handling', () => {
   it.each([
     ['not a URL', 'not a url'],
     ['another scheme', 'ftp://127.0.0.1:21'],

@@ -1,13 +1,13 @@
-import type { CancelTokenClient } from '../../src/alipayplus/cancel-token.client';
+import type { AlipayPlusClient } from '../../src/alipayplus/alipayplus.client';
 import { CANCEL_TOKEN_RESULT_CODES } from '../../src/alipayplus/cancel-token.transformers';
 import { loadPrivateKey, loadPublicKey } from '../../src/signing';
 import { TEST_ACQUIRER_ID, TEST_CLIENT_ID, TEST_KEYS } from '../support/fixtures';
 import { ALIPAYPLUS_PUBLIC, clientFor, closedPort, newToken, PSP_ID, requestFor } from './client-fixtures';
 import { startSimulator, type RunningSimulator } from './simulator-server';
 
-describe('CancelTokenClient against the Alipay+ simulator', () => {
+describe('AlipayPlusClient against the Alipay+ simulator', () => {
   let sim: RunningSimulator;
-  let sut: CancelTokenClient;
+  let sut: AlipayPlusClient;
 
   beforeAll(async () => {
     sim = await startSimulator();

@@ -1,5 +1,5 @@
 import { createServer } from 'node:net';
-import { CancelTokenClient, type CancelTokenClientOptions } from '../../src/alipayplus/cancel-token.client';
+import { AlipayPlusClient, type AlipayPlusClientOptions } from '../../src/alipayplus/alipayplus.client';
 import { loadPrivateKey, loadPublicKey } from '../../src/signing';
 import { TEST_ACQUIRER_ID, TEST_CLIENT_ID, TEST_KEYS } from '../support/fixtures';
 
@@ -11,8 +11,8 @@ let tokenSeq = 0;
 /** A fresh, realistic access token per test, so rules and idempotency never leak between tests. */
 export const newToken = () => `281010033AB2F588D14B4323${String(Date.now()).slice(-8)}${String(++tokenSeq).padStart(8, '0')}`;
 
-export function clientFor(baseUrl: string, overrides: Partial<CancelTokenClientOptions> = {}): CancelTokenClient {
-  return new CancelTokenClient({
+export function clientFor(baseUrl: string, overrides: Partial<AlipayPlusClientOptions> = {}): AlipayPlusClient {
+  return new AlipayPlusClient({
     baseUrl: () => baseUrl,
     clientId: TEST_CLIENT_ID,
     privateKey: ACQP_PRIVATE,

@@ -1,4 +1,4 @@
-import { CancelTokenClient } from '../../src/alipayplus/cancel-token.client';
+import { AlipayPlusClient } from '../../src/alipayplus/alipayplus.client';
 import { AUTH_NOTIFY_PATH } from '../../src/alipayplus/cancel-token.transformers';
 import { tokenCanceledBody, tokenCreatedBody } from '../../src/alipayplus/simulator';
 import { loadPrivateKey, loadPublicKey, verifyInboundRequest } from '../../src/signing';
@@ -131,7 +131,7 @@ describe('the Alipay+ simulator delivering authNotify', () => {
 
   it("echoes the ACQP's own cancelToken as TOKEN_CANCELED with tokenCancelSource ACQUIRER", async () => {
     const issued = await sim.simulator.issueAuthorization({ referenceMerchantId: MERCHANT, authClientId: '218823863726123456789' });
-    const client = new CancelTokenClient({
+    const client = new AlipayPlusClient({
       baseUrl: () => sim.baseUrl,
       clientId: TEST_CLIENT_ID,
       privateKey: loadPrivateKey(TEST_KEYS.acqpPrivate),

@@ -10,7 +10,7 @@ export interface StartSimulatorOptions extends Partial<AlipayPlusSimulatorOption
 
 export interface RunningSimulator {
   simulator: AlipayPlusSimulator;
-  /** `http://127.0.0.1:<port>[prefix]`: give it to CancelTokenClient as its base URL. */
+  /** `http://127.0.0.1:<port>[prefix]`: give it to AlipayPlusClient as its base URL. */
   baseUrl: string;
   server: FastifyInstance;
   /** TCP connections the server has accepted so far. */

@@ -5,19 +5,22 @@ import { performance } from 'node:perf_hooks';
 import { readSignatureHeaders, signedRequestHeaders, verifyMessage } from '../signing';
 import { CircuitBreaker } from './circuit-breaker';
 import {
+  AcqpOutcome,
   CANCEL_TOKEN_PATH,
   CancelTokenExchange,
   CancelTokenOutcome,
   CancelTokenRequest,
   isUpstreamFailure,
+  toAcqpOutcome,
   toCancelTokenOutcome,
   toCancelTokenWireRequest,
 } from './cancel-token.transformers';
+import { APPLY_TOKEN_PATH, ApplyTokenRequest, PREPARE_PATH, PrepareRequest, toApplyTokenWireRequest, toPrepareWireRequest } from './authorization.transformers';
 import { exchange } from '../outbound/http-exchange';
 
 export type { CancelTokenOutcome, CancelTokenRequest } from './cancel-token.transformers';
 
-export interface CancelTokenClientOptions {
+export interface AlipayPlusClientOptions {
   /** Alipay+ base URL, read on every call (sandbox mode learns the simulator's port late); may carry a path prefix. */
   baseUrl: () => string;
   /** The ACQP client id Alipay+ assigned; sent as Client-Id and expected back as client-id. */
@@ -44,22 +47,28 @@ export interface CancelTokenResult {
   durationMs: number;
 }
 
-/** A cancelToken answer is a few hundred bytes; anything past this is not Alipay+. */
+export interface AcqpResult {
+  outcome: AcqpOutcome;
+  /** Wall time of the attempt, in ms (0 when the circuit refused it). */
+  durationMs: number;
+}
+
+/** An ACQP answer is a few hundred bytes; anything past this is not Alipay+. */
 const MAX_RESPONSE_BYTES = 1024 * 1024;
 
 /**
- * Alipay+ cancelToken: one signed attempt per call, verified answer mapped to
- * S / F / U. Never throws. Retrying belongs to the caller's durable job:
- * Alipay+ cancelToken is idempotent on accessToken, so every retry uses the
- * same one, for as long as it takes.
+ * The ACQP's calls to Alipay+ (cancelToken, prepare, applyToken): one signed
+ * attempt per call, the verified answer mapped to S / F / U. Never throws.
+ * Retrying belongs to the caller: cancelToken is idempotent on accessToken,
+ * so its durable job retries with the same one for as long as it takes.
  */
-export class CancelTokenClient {
+export class AlipayPlusClient {
   private readonly timeoutMs: number;
   private readonly now: () => number;
   private readonly httpAgent: http.Agent;
   private readonly httpsAgent: https.Agent;
 
-  constructor(private readonly options: CancelTokenClientOptions) {
+  constructor(private readonly options: AlipayPlusClientOptions) {
     this.timeoutMs = options.timeoutMs ?? 5_000;
     this.now = options.now ?? Date.now;
     const agentOptions = { keepAlive: true, maxSockets: options.maxSockets ?? 32, timeout: options.idleSocketMs ?? 15_000 };
@@ -68,23 +77,39 @@ export class CancelTokenClient {
   }
 
   async cancelToken(req: CancelTokenRequest): Promise<CancelTokenResult> {
+    const { exchange, durationMs } = await this.post(CANCEL_TOKEN_PATH, toCancelTokenWireRequest(req));
+    return { outcome: toCancelTokenOutcome(exchange), durationMs };
+  }
+
+  /** Alipay+ `prepare`: the wallet's authorization URL for a binding about to start. */
+  async prepare(req: PrepareRequest): Promise<AcqpResult> {
+    const { exchange, durationMs } = await this.post(PREPARE_PATH, toPrepareWireRequest(req));
+    return { outcome: toAcqpOutcome(exchange), durationMs };
+  }
+
+  /** Alipay+ `applyToken`: an auth code (or a refresh token) exchanged for an access token. */
+  async applyToken(req: ApplyTokenRequest): Promise<AcqpResult> {
+    const { exchange, durationMs } = await this.post(APPLY_TOKEN_PATH, toApplyTokenWireRequest(req));
+    return { outcome: toAcqpOutcome(exchange), durationMs };
+  }
+
+  /** One signed POST, through the breaker, timed. Never throws. */
+  private async post(path: string, wire: object): Promise<{ exchange: CancelTokenExchange; durationMs: number }> {
     const { breaker } = this.options;
-    if (breaker && !breaker.tryAcquire()) {
-      return { outcome: toCancelTokenOutcome({ kind: 'circuit-open' }), durationMs: 0 };
-    }
+    if (breaker && !breaker.tryAcquire()) return { exchange: { kind: 'circuit-open' }, durationMs: 0 };
     const started = performance.now();
-    let outcome: CancelTokenOutcome;
+    let exchange: CancelTokenExchange;
     try {
-      outcome = toCancelTokenOutcome(await this.attempt(req));
+      exchange = await this.attempt(path, wire);
     } catch {
-      // Only a bug or a bad base URL gets here; the promise must still settle as U so the job retries.
-      outcome = toCancelTokenOutcome({ kind: 'connection' });
+      // Only a bug or a bad base URL gets here; the promise must still settle as U so the caller retries.
+      exchange = { kind: 'connection' };
     }
     if (breaker) {
-      if (isUpstreamFailure(outcome)) breaker.recordFailure();
+      if (isUpstreamFailure(toAcqpOutcome(exchange))) breaker.recordFailure();
       else breaker.recordSuccess();
     }
-    return { outcome, durationMs: Math.round(performance.now() - started) };
+    return { exchange, durationMs: Math.round(performance.now() - started) };
   }
 
   /** Closes the kept-alive sockets; in-flight calls settle as UNKNOWN CONNECTION. */
@@ -93,11 +118,11 @@ export class CancelTokenClient {
     this.httpsAgent.destroy();
   }
 
-  private async attempt(req: CancelTokenRequest): Promise<CancelTokenExchange> {
-    const url = new URL(this.options.baseUrl().replace(/\/+$/, '') + CANCEL_TOKEN_PATH);
+  private async attempt(apiPath: string, wire: object): Promise<CancelTokenExchange> {
+    const url = new URL(this.options.baseUrl().replace(/\/+$/, '') + apiPath);
     // The signed Request-URI is what goes on the wire: any base-URL path prefix included.
     const path = url.pathname + url.search;
-    const body = Buffer.from(JSON.stringify(toCancelTokenWireRequest(req)), 'utf8');
+    const body = Buffer.from(JSON.stringify(wire), 'utf8');
     const message = { method: 'POST', path, clientId: this.options.clientId, time: new Date(this.now()).toISOString(), body };
     const headers = signedRequestHeaders(message, this.options.privateKey);
     // The operator's own configuration, not a merchant's URL: the exchange without the SSRF guard (in
