@@ -1,17 +1,27 @@
 import type { FastifyPluginAsync } from 'fastify';
-import { AUTH_NOTIFY_PATH, CancelTokenWireRequest } from '../cancel-token.transformers';
-import { authCodeCreatedBody, newAuthorization, tokenCanceledBody, tokenCreatedBody } from './authorization.factory';
-import type { CancelTokenContext } from './cancel-token.handler';
+import { APPLY_TOKEN_PATH, PREPARE_PATH } from '../authorization.transformers';
+import { AUTH_NOTIFY_PATH, CANCEL_TOKEN_PATH, CancelTokenWireRequest } from '../cancel-token.transformers';
+import { applyTokenRoute } from './apply-token.handler';
+import { type AuthorizationDefaults, authCodeCreatedBody, newAuthorization, tokenCanceledBody, tokenCreatedBody } from './authorization.factory';
+import { cancelTokenRoute } from './cancel-token.handler';
 import { RuleBook } from './cancel-token.rules';
+import { ConsentBook, redirectWithCode } from './consent.book';
 import { ANTOM_RETRY_SCHEDULE_MS, NotificationDispatcher } from './notification.dispatcher';
+import { prepareRoute } from './prepare.handler';
+import { type SignedCallContext, signedRoute } from './signed-call.handler';
 import { simulatorPlugin } from './simulator.plugin';
 import type {
   AlipayPlusSimulatorOptions,
   AuthorizationInput,
+  AuthorizationRecord,
+  AuthorizeConsentOptions,
+  AuthorizedConsent,
+  ConsentRef,
   IssuedAuthorization,
   NotificationAttempt,
   NotificationHandle,
   NotifyOptions,
+  PendingConsent,
   PendingNotification,
   ReceivedRequest,
   SimulatedTokenState,
@@ -24,18 +34,27 @@ import { TokenRegistry } from './token.registry';
 const SAMPLE_ACQUIRER_ID = '102218800000001234';
 const SAMPLE_PSP_ID = '102208800000001230';
 
+/** Alipay+ auth codes live minutes; the simulator gives them ten. */
+const DEFAULT_AUTH_CODE_TTL_MS = 10 * 60_000;
+
 /**
  * An Alipay+ stand-in for tests, the demo and sandbox mode: answers signed
- * cancelToken calls per rules, keeps a wallet-side token registry, and sends
- * authNotify with Alipay+'s retry behaviour. Mount plugin() on any Fastify
- * instance (under a prefix or not); drive it through this object or the
- * `/_simulator/` control routes.
+ * cancelToken, prepare and applyToken calls per rules, plays the wallet where
+ * the user authorizes a prepared binding, keeps a wallet-side token registry,
+ * and sends authNotify with Alipay+'s retry behaviour. Mount plugin() on any
+ * Fastify instance (under a prefix or not); drive it through this object or
+ * the `/_simulator/` control routes.
  */
 export class AlipayPlusSimulator implements SimulatorControls {
   private readonly now: () => number;
   private readonly rules = new RuleBook();
+  private readonly prepareRules = new RuleBook();
+  private readonly applyTokenRules = new RuleBook();
   private readonly tokens = new TokenRegistry();
+  private readonly consents = new ConsentBook();
   private readonly dispatcher: NotificationDispatcher;
+  private readonly defaults: AuthorizationDefaults;
+  private readonly authCodeTtlMs: number;
   private readonly requests: ReceivedRequest[] = [];
   private readonly holds = new Set<{ timer: NodeJS.Timeout; resolve: (completed: boolean) => void }>();
   private gatewayBaseUrl: string | undefined;
@@ -45,6 +64,8 @@ export class AlipayPlusSimulator implements SimulatorControls {
     this.now = options.now ?? Date.now;
     this.gatewayBaseUrl = options.gatewayBaseUrl;
     this.strictTokens = options.strictTokens ?? false;
+    this.defaults = { acquirerId: options.defaultAcquirerId ?? SAMPLE_ACQUIRER_ID, pspId: options.defaultPspId ?? SAMPLE_PSP_ID, now: this.now };
+    this.authCodeTtlMs = options.authCodeTtlMs ?? DEFAULT_AUTH_CODE_TTL_MS;
     const notifyPath = options.notifyPath ?? AUTH_NOTIFY_PATH;
     this.dispatcher = new NotificationDispatcher({
       privateKey: options.simulatorPrivateKey,
@@ -59,7 +80,30 @@ export class AlipayPlusSimulator implements SimulatorControls {
 
   /** The routes, as a Fastify plugin: `app.register(simulator.plugin(), { prefix })`. */
   plugin(): FastifyPluginAsync {
-    return simulatorPlugin(this, this.context());
+    const ctx = this.signedCallContext();
+    return simulatorPlugin(this, {
+      [CANCEL_TOKEN_PATH]: signedRoute(
+        ctx,
+        cancelTokenRoute({
+          strictTokens: () => this.strictTokens,
+          rules: this.rules,
+          tokens: this.tokens,
+          onCanceled: (body) => this.echoAcquirerCancel(body),
+        }),
+      ),
+      [PREPARE_PATH]: signedRoute(ctx, prepareRoute({ rules: this.prepareRules, consents: this.consents, pspId: this.defaults.pspId })),
+      [APPLY_TOKEN_PATH]: signedRoute(
+        ctx,
+        applyTokenRoute({
+          rules: this.applyTokenRules,
+          consents: this.consents,
+          tokens: this.tokens,
+          now: this.now,
+          authCodeTtlMs: this.authCodeTtlMs,
+          onTokenCreated: (record) => this.announceTokenCreated(record),
+        }),
+      ),
+    });
   }
 
   setGatewayBaseUrl(url: string): void {
@@ -69,6 +113,16 @@ export class AlipayPlusSimulator implements SimulatorControls {
   /** Sets how cancelToken answers for one token, or `*` for any token without its own rule; null removes it. */
   setRule(accessToken: string, rule: SimulatorRule | null): void {
     this.rules.set(accessToken, rule);
+  }
+
+  /** Sets how prepare answers for one authState, or `*`; null removes it. */
+  setPrepareRule(authState: string, rule: SimulatorRule | null): void {
+    this.prepareRules.set(authState, rule);
+  }
+
+  /** Sets how applyToken answers for one auth code or refresh token, or `*`; null removes it. */
+  setApplyTokenRule(authCodeOrRefreshToken: string, rule: SimulatorRule | null): void {
+    this.applyTokenRules.set(authCodeOrRefreshToken, rule);
   }
 
   setStrictTokens(strict: boolean): void {
@@ -93,11 +147,7 @@ export class AlipayPlusSimulator implements SimulatorControls {
    * first attempt (retries, if any, go on in the background).
    */
   async issueAuthorization(input: AuthorizationInput): Promise<IssuedAuthorization> {
-    const record = newAuthorization(input, {
-      acquirerId: this.options.defaultAcquirerId ?? SAMPLE_ACQUIRER_ID,
-      pspId: this.options.defaultPspId ?? SAMPLE_PSP_ID,
-      now: this.now,
-    });
+    const record = newAuthorization(input, this.defaults);
     this.tokens.issue(record);
     if (input.notify === false) return { ...record, notifications: {} };
     const authCodeCreated = this.notify(authCodeCreatedBody(record), { pretty: input.pretty });
@@ -105,6 +155,46 @@ export class AlipayPlusSimulator implements SimulatorControls {
     const tokenCreated = this.notify(tokenCreatedBody(record), { pretty: input.pretty });
     await tokenCreated.firstAttempt;
     return { ...record, notifications: { authCodeCreated, tokenCreated } };
+  }
+
+  /** Bindings prepared and not yet authorized, oldest first. */
+  pendingConsents(): readonly PendingConsent[] {
+    return this.consents.pending();
+  }
+
+  pendingConsent(ref: ConsentRef): PendingConsent | undefined {
+    return this.consents.find(ref);
+  }
+
+  /**
+   * The user authorizes a prepared binding in the wallet: an auth code is
+   * issued (its token pair is made now and handed out by applyToken) and,
+   * unless `notify: false`, AUTHCODE_CREATED is sent. Resolves after its
+   * first attempt. Rejects for a ticket or authState with no pending consent.
+   */
+  async authorizeConsent(ref: ConsentRef, options: AuthorizeConsentOptions = {}): Promise<AuthorizedConsent> {
+    const consent = this.consents.take(ref);
+    if (!consent) throw new RangeError('no pending consent for this ticket or authState');
+    const { referenceMerchantId, authState, authClientId, scopes, acquirerId, pspId } = consent;
+    const record = newAuthorization({ referenceMerchantId, authState, authClientId, scopes, acquirerId, pspId }, this.defaults);
+    this.consents.addCode(record, this.now());
+    const authorized = { authCode: record.authCode, authState, redirectUrl: redirectWithCode(consent.authRedirectUrl, record.authCode, authState) };
+    if (options.notify === false) return authorized;
+    const notification = this.notify(authCodeCreatedBody(record), { pretty: options.pretty });
+    await notification.firstAttempt;
+    return { ...authorized, notification };
+  }
+
+  /** Ages an auth code past authCodeTtlMs, so applyToken answers EXPIRED_CODE; false when the code is unknown. */
+  expireAuthCode(authCode: string): boolean {
+    const code = this.consents.code(authCode);
+    if (code) code.issuedAt = this.now() - this.authCodeTtlMs;
+    return code !== undefined;
+  }
+
+  /** Makes a refresh token expired now, so applyToken answers EXPIRED_REFRESH_TOKEN; false when it is unknown. */
+  expireRefreshToken(refreshToken: string): boolean {
+    return this.tokens.expireRefreshToken(refreshToken, this.now());
   }
 
   /**
@@ -140,9 +230,12 @@ export class AlipayPlusSimulator implements SimulatorControls {
     return this.dispatcher.flushRetries();
   }
 
-  /** Forgets rules, tokens, recorded requests and notifications; pending retries are stopped. */
+  /** Forgets rules, consents, codes, tokens, recorded requests and notifications; pending retries are stopped. */
   reset(): void {
     this.rules.reset();
+    this.prepareRules.reset();
+    this.applyTokenRules.reset();
+    this.consents.reset();
     this.tokens.reset();
     this.requests.length = 0;
     this.dispatcher.reset();
@@ -159,7 +252,7 @@ export class AlipayPlusSimulator implements SimulatorControls {
     this.holds.clear();
   }
 
-  private context(): CancelTokenContext {
+  private signedCallContext(): SignedCallContext {
     return {
       clientId: this.options.clientId,
       privateKey: this.options.simulatorPrivateKey,
@@ -167,13 +260,15 @@ export class AlipayPlusSimulator implements SimulatorControls {
       skewMs: this.options.skewMs ?? 5 * 60_000,
       now: this.now,
       acquirerId: this.options.acquirerId,
-      strictTokens: () => this.strictTokens,
-      rules: this.rules,
-      tokens: this.tokens,
       record: (received) => this.requests.push(received),
-      onCanceled: (body) => this.echoAcquirerCancel(body),
       hold: (ms) => this.hold(ms),
     };
+  }
+
+  /** Alipay+ announces the tokens it creates: TOKEN_CREATED, once per exchanged code. */
+  private announceTokenCreated(record: AuthorizationRecord): void {
+    if (this.options.notifyTokenCreated === false) return;
+    this.notify(tokenCreatedBody(record));
   }
 
   /** Alipay+ tells the ACQP about its own cancelToken too: TOKEN_CANCELED with tokenCancelSource ACQUIRER. */

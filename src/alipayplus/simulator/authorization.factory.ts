@@ -2,6 +2,8 @@ import { randomBytes, randomInt, randomUUID } from 'node:crypto';
 import type { AuthorizationInput, AuthorizationRecord, TokenCancelSource, WalletForAccountBinding } from './simulator.types';
 
 const DAY_MS = 24 * 60 * 60_000;
+const ACCESS_TOKEN_TTL_MS = 30 * DAY_MS;
+const REFRESH_TOKEN_TTL_MS = 32 * DAY_MS;
 /** Alipay+ writes its times in China Standard Time (`2022-06-06T12:12:12+08:00`). */
 const ALIPAY_OFFSET_MINUTES = 8 * 60;
 
@@ -30,16 +32,27 @@ export function newAuthorization(input: AuthorizationInput, defaults: Authorizat
     referenceAgreementId: input.referenceAgreementId ?? `${randomBytes(8).toString('hex').slice(0, 10)}${digits(9)}`,
     authCode: `28101013${hex(24)}`,
     authState: input.authState ?? randomUUID().toUpperCase(),
-    accessToken: `28101003${hex(32)}`,
-    accessTokenExpiryTime: alipayTime(now + (input.accessTokenTtlMs ?? 30 * DAY_MS)),
-    refreshToken: `28101003${hex(32)}`,
-    refreshTokenExpiryTime: alipayTime(now + (input.refreshTokenTtlMs ?? 32 * DAY_MS)),
+    ...tokenPair(now, input.accessTokenTtlMs, input.refreshTokenTtlMs),
     scopes: input.scopes ?? ['AGREEMENT_PAY', 'USER_LOGIN_ID'],
     customerId: input.customerId ?? `27898089${digits(19)}`,
     userLoginId: input.userLoginId ?? `62-${digits(8)}`,
     acquirerId: input.acquirerId ?? defaults.acquirerId,
     pspId: input.pspId ?? defaults.pspId,
     walletForAccountBinding: input.walletForAccountBinding ?? DEFAULT_WALLET,
+  };
+}
+
+/** The next token pair of a binding (applyToken with REFRESH_TOKEN): new tokens and expiry times, everything else kept. */
+export function rotatedAuthorization(a: AuthorizationRecord, now: number): AuthorizationRecord {
+  return { ...a, ...tokenPair(now) };
+}
+
+function tokenPair(now: number, accessTokenTtlMs?: number, refreshTokenTtlMs?: number) {
+  return {
+    accessToken: `28101003${hex(32)}`,
+    accessTokenExpiryTime: alipayTime(now + (accessTokenTtlMs ?? ACCESS_TOKEN_TTL_MS)),
+    refreshToken: `28101003${hex(32)}`,
+    refreshTokenExpiryTime: alipayTime(now + (refreshTokenTtlMs ?? REFRESH_TOKEN_TTL_MS)),
   };
 }
 

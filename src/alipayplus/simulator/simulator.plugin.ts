@@ -1,11 +1,18 @@
 import type { FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify';
 import sjson from 'secure-json-parse';
-import { CANCEL_TOKEN_PATH } from '../cancel-token.transformers';
-import { CancelTokenContext, handleCancelToken } from './cancel-token.handler';
-import type { AuthorizationInput, IssuedAuthorization, SimulatorControls, SimulatorRule } from './simulator.types';
+import { declaredType, type SignedRouteHandler } from './signed-call.handler';
+import { CONTROL_PREFIX, WALLET_AUTHORIZE_PATH } from './simulator.paths';
+import type { AuthorizationInput, ConsentRef, IssuedAuthorization, SimulatedApi, SimulatorControls, SimulatorRule } from './simulator.types';
+import { consentPage } from './wallet.page';
 
-/** Control routes for scripts and manual testing; unsigned, and only where the simulator is mounted. */
-export const CONTROL_PREFIX = '/_simulator';
+export { CONTROL_PREFIX } from './simulator.paths';
+
+/** The APIs `POST /_simulator/rules` sets rules for (`api`, default cancelToken), and the body field each is keyed by. */
+const RULE_APIS = {
+  cancelToken: { keys: ['accessToken'], set: (s, key, rule) => s.setRule(key, rule) },
+  prepare: { keys: ['authState'], set: (s, key, rule) => s.setPrepareRule(key, rule) },
+  applyToken: { keys: ['authCode', 'refreshToken'], set: (s, key, rule) => s.setApplyTokenRule(key, rule) },
+} satisfies Record<SimulatedApi, { keys: readonly string[]; set: (s: SimulatorControls, key: string, rule: SimulatorRule | null) => void }>;
 
 /**
  * The simulator's routes, in an encapsulated context with its own raw-body
@@ -13,26 +20,33 @@ export const CONTROL_PREFIX = '/_simulator';
  * (or refuse) the body before the route sees it, whatever the host app
  * installed at its root.
  */
-export function simulatorPlugin(simulator: SimulatorControls, ctx: CancelTokenContext): FastifyPluginAsync {
+export function simulatorPlugin(simulator: SimulatorControls, signedRoutes: Record<string, SignedRouteHandler>): FastifyPluginAsync {
   return async (instance: FastifyInstance) => {
     instance.removeAllContentTypeParsers();
     const keepBytes = (_req: FastifyRequest, body: Buffer, done: (err: Error | null, body?: Buffer) => void) => done(null, body);
     instance.addContentTypeParser('application/json', { parseAs: 'buffer' }, keepBytes);
     instance.addContentTypeParser('*', { parseAs: 'buffer' }, keepBytes);
 
-    instance.post(CANCEL_TOKEN_PATH, async (request, reply) => {
-      await handleCancelToken(ctx, request, reply);
-      return reply;
-    });
+    for (const [path, handle] of Object.entries(signedRoutes)) {
+      instance.post(path, async (request, reply) => {
+        await handle(request, reply);
+        return reply;
+      });
+    }
 
     instance.post(`${CONTROL_PREFIX}/rules`, async (request, reply) => {
       const input = jsonObject(request);
-      const key = input?.accessToken;
-      if (typeof key !== 'string' || key === '' || input?.rule === undefined) {
-        return badRequest(reply, 'expected {"accessToken": "<token>" | "*", "rule": {...} | [...] | null}');
+      const apiName = input?.api ?? 'cancelToken';
+      const api = typeof apiName === 'string' && Object.hasOwn(RULE_APIS, apiName) ? RULE_APIS[apiName as SimulatedApi] : undefined;
+      const key = api?.keys.map((field) => input?.[field]).find((value) => value !== undefined);
+      if (api === undefined || typeof key !== 'string' || key === '' || input?.rule === undefined) {
+        return badRequest(
+          reply,
+          'expected {"api"?: "cancelToken" | "prepare" | "applyToken", "accessToken" | "authState" | "authCode" | "refreshToken": "<key>" | "*", "rule": {...} | [...] | null}',
+        );
       }
       try {
-        simulator.setRule(key, input.rule as SimulatorRule | null);
+        api.set(simulator, key, input.rule as SimulatorRule | null);
       } catch (err) {
         return badRequest(reply, (err as Error).message);
       }
@@ -60,6 +74,24 @@ export function simulatorPlugin(simulator: SimulatorControls, ctx: CancelTokenCo
       return { notificationId: handle.id, state: handle.state() };
     });
 
+    instance.get(WALLET_AUTHORIZE_PATH, async (request, reply) => {
+      const { ticket } = request.query as { ticket?: string };
+      const consent = ticket ? simulator.pendingConsent(ticket) : undefined;
+      if (!consent) return notFound(reply, 'no pending consent for this ticket');
+      return reply.type('text/html; charset=utf-8').send(consentPage(consent));
+    });
+
+    // The user authorizes: a form post (the consent page) is sent on to the merchant with 303, a JSON post gets the code.
+    instance.post(WALLET_AUTHORIZE_PATH, async (request, reply) => {
+      const fromForm = declaredType(request).startsWith('application/x-www-form-urlencoded');
+      const ref = consentRef(fromForm ? formObject(request) : jsonObject(request));
+      if (ref === undefined) return badRequest(reply, 'expected {"ticket": "..."} or {"authState": "..."}');
+      if (!simulator.pendingConsent(ref)) return notFound(reply, 'no pending consent for this ticket or authState');
+      const { authCode, authState, redirectUrl } = await simulator.authorizeConsent(ref);
+      if (fromForm) return reply.code(303).header('location', redirectUrl).send();
+      return { authCode, authState, redirectUrl };
+    });
+
     instance.get(`${CONTROL_PREFIX}/notifications`, async () => ({
       attempts: simulator.notificationAttempts(),
       pending: simulator.pendingNotifications(),
@@ -85,6 +117,21 @@ function jsonObject(request: FastifyRequest): Record<string, unknown> | undefine
   } catch {
     return undefined;
   }
+}
+
+function formObject(request: FastifyRequest): Record<string, unknown> | undefined {
+  if (!Buffer.isBuffer(request.body)) return undefined;
+  return Object.fromEntries(new URLSearchParams(request.body.toString('utf8')));
+}
+
+function consentRef(input: Record<string, unknown> | undefined): ConsentRef | undefined {
+  if (typeof input?.ticket === 'string' && input.ticket !== '') return input.ticket;
+  if (typeof input?.authState === 'string' && input.authState !== '') return { authState: input.authState };
+  return undefined;
+}
+
+function notFound(reply: FastifyReply, message: string): FastifyReply {
+  return reply.code(404).send({ error: 'NOT_FOUND', message });
 }
 
 function badRequest(reply: FastifyReply, message: string): FastifyReply {

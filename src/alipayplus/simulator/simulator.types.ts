@@ -2,7 +2,7 @@ import type { KeyObject } from 'node:crypto';
 import type { ResultStatus } from '../cancel-token.transformers';
 
 export interface AlipayPlusSimulatorOptions {
-  /** Signs cancelToken answers and authNotify requests, as Alipay+ would. */
+  /** Signs cancelToken, prepare and applyToken answers and authNotify requests, as Alipay+ would. */
   simulatorPrivateKey: KeyObject;
   /** The ACQP's public keys (current, previous): verify the gateway's requests and its notification answers. */
   acqpPublicKeys: readonly KeyObject[];
@@ -20,27 +20,38 @@ export interface AlipayPlusSimulatorOptions {
   skewMs?: number;
   /** When on, a cancelToken for a token this simulator never issued gets F INVALID_TOKEN. Default false. */
   strictTokens?: boolean;
-  /** When set, a cancelToken with another acquirerId gets F ACCESS_DENIED. Default: any acquirerId. */
+  /** When set, a cancelToken, prepare or applyToken with another acquirerId gets F ACCESS_DENIED. Default: any acquirerId. */
   acquirerId?: string;
-  /** Default acquirerId / pspId of issued authorizations. */
+  /** Default acquirerId / pspId of issued authorizations; pspId is also the wallet of prepared consents. */
   defaultAcquirerId?: string;
   defaultPspId?: string;
+  /** How long an auth code can be exchanged by applyToken, in ms. Default 600000 (Alipay+'s codes live minutes). */
+  authCodeTtlMs?: number;
+  /** Send TOKEN_CREATED after applyToken first exchanged a code, as Alipay+ announces created tokens. Default true. */
+  notifyTokenCreated?: boolean;
   /** How long Alipay+ waits for an authNotify answer, in ms. Default 5000. */
   notifyTimeoutMs?: number;
   /** Clock, epoch milliseconds. Default Date.now. */
   now?: () => number;
 }
 
-/** One way of answering a cancelToken call. */
+/** The signed APIs the simulator answers, each with its own rules. */
+export type SimulatedApi = 'cancelToken' | 'prepare' | 'applyToken';
+
+/**
+ * One way of answering a call. "Success" is the API's own success path:
+ * cancelToken cancels, prepare opens a consent, applyToken exchanges (which
+ * may still answer F, e.g. INVALID_CODE).
+ */
 export type SimulatorStep =
   | { kind: 'success' }
   | { kind: 'fail'; resultCode: string; resultMessage?: string }
   | { kind: 'unknown'; resultCode?: string }
-  /** Holds the answer for `ms`, then answers S: the cancel did happen, as on a real upstream. */
+  /** Holds the answer for `ms`, then answers as on success: the call did take effect, as on a real upstream. */
   | { kind: 'timeout'; ms: number }
-  /** S, without signature headers (the cancel happens). */
+  /** As on success, without signature headers (the call takes effect). */
   | { kind: 'unsigned' }
-  /** S, with a signature that does not verify (the cancel happens). */
+  /** As on success, with a signature that does not verify (the call takes effect). */
   | { kind: 'badSignature' }
   | { kind: 'http5xx'; status: number }
   /** The socket is destroyed without an answer; nothing happens. */
@@ -48,7 +59,8 @@ export type SimulatorStep =
 
 /**
  * A step, a scenario, or a sequence of steps taken one per call (the last
- * one repeats). Counted per access token.
+ * one repeats). Counted per key: access token (cancelToken), authState
+ * (prepare), auth code or refresh token (applyToken).
  */
 export type SimulatorRule =
   | SimulatorStep
@@ -204,15 +216,56 @@ export interface IssuedAuthorization extends AuthorizationRecord {
 
 export type TokenCancelSource = 'ACQUIRER' | 'PSP';
 
-export type SimulatedTokenState = 'ACTIVE' | 'CANCELED_BY_ACQUIRER' | 'CANCELED_BY_PSP' | 'UNKNOWN';
+/** REPLACED: an access token whose refresh token was exchanged (applyToken REFRESH_TOKEN); cancelToken on it gets F INVALID_TOKEN. */
+export type SimulatedTokenState = 'ACTIVE' | 'CANCELED_BY_ACQUIRER' | 'CANCELED_BY_PSP' | 'REPLACED' | 'UNKNOWN';
+
+/** A binding the ACQP prepared, waiting for the user to authorize it in the wallet. */
+export interface PendingConsent {
+  /** Random; the consent page's authUrl carries it. */
+  ticket: string;
+  authState: string;
+  authClientId: string;
+  referenceMerchantId: string;
+  authRedirectUrl: string;
+  scopes: string[];
+  customerBelongsTo: string;
+  acquirerId: string;
+  pspId: string;
+}
+
+/** A pending consent's ticket, or the authState it was prepared with (the latest such consent). */
+export type ConsentRef = string | { authState: string };
+
+export interface AuthorizeConsentOptions {
+  /** Send AUTHCODE_CREATED. Default true. */
+  notify?: boolean;
+  /** Pretty-print its body (indent 3). Default false. */
+  pretty?: boolean;
+}
+
+export interface AuthorizedConsent {
+  authCode: string;
+  authState: string;
+  /** authRedirectUrl with authCode and authState added: where the wallet sends the user back. */
+  redirectUrl: string;
+  /** The AUTHCODE_CREATED notification; absent with `notify: false`. */
+  notification?: NotificationHandle;
+}
 
 /** What the simulator's control routes (simulator.plugin.ts) drive: AlipayPlusSimulator implements it. */
 export interface SimulatorControls {
   setRule(accessToken: string, rule: SimulatorRule | null): void;
+  setPrepareRule(authState: string, rule: SimulatorRule | null): void;
+  setApplyTokenRule(authCodeOrRefreshToken: string, rule: SimulatorRule | null): void;
   received(): readonly ReceivedRequest[];
   receivedFor(accessToken: string): readonly ReceivedRequest[];
   issueAuthorization(input: AuthorizationInput): Promise<IssuedAuthorization>;
   cancelFromWallet(accessToken: string, options?: NotifyOptions): Promise<NotificationHandle>;
+  pendingConsents(): readonly PendingConsent[];
+  pendingConsent(ref: ConsentRef): PendingConsent | undefined;
+  authorizeConsent(ref: ConsentRef, options?: AuthorizeConsentOptions): Promise<AuthorizedConsent>;
+  expireAuthCode(authCode: string): boolean;
+  expireRefreshToken(refreshToken: string): boolean;
   notificationAttempts(): readonly NotificationAttempt[];
   pendingNotifications(): readonly PendingNotification[];
   flushRetries(): Promise<void>;
