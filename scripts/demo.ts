@@ -4,18 +4,25 @@
  * Starts the gateway in sandbox mode (its own temporary data folder and port,
  * the built-in Alipay+ simulator upstream), onboards a merchant with three
  * sub-merchants through the admin API, gives each sub-merchant a local
- * receiver that verifies every callback's signature, and plays: a user binds
- * a wallet (AUTHCODE_CREATED, TOKEN_CREATED), the merchant revokes through the
- * signed Antom-style API (Alipay+ cancelToken, then its ACQUIRER echo), a
- * second user unbinds in the wallet (TOKEN_CANCELED, PSP), and one receiver
- * fails twice before it recovers. Prints a timeline and a summary, and exits
- * non-zero if anything in the story is wrong.
+ * receiver that verifies every callback's signature, and plays: user 1 binds
+ * through the merchant's Antom calls (consult → consent in the simulated
+ * wallet → AUTHCODE_CREATED → applyToken → query → a refresh), user 2 binds
+ * in the wallet (AUTHCODE_CREATED, TOKEN_CREATED), the merchant revokes user
+ * 1 (Alipay+ cancelToken, then its ACQUIRER echo), user 2 unbinds in the
+ * wallet (TOKEN_CANCELED, PSP), and one receiver fails twice before it
+ * recovers. Prints user 1's whole timeline and a summary, and exits non-zero
+ * if anything in the story is wrong.
+ *
+ * The merchant's calls go through the official Antom Python SDK when
+ * ANTOM_SDK_PYTHON_DIR points at a checkout of alipay/global-open-sdk-python
+ * (as the interop tests run it); without it, through the demo's own signer,
+ * which signs as that SDK does, and the demo says so.
  *
  * A development tool: it reads nothing but its own flags and keeps the
  * callback retry schedule short (2 s steps) so the recovery is seen in
  * seconds rather than Alipay+'s minutes.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { generateKeyPairSync, type KeyObject } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -24,6 +31,8 @@ import { join, resolve } from 'node:path';
 import { loadPublicKey, parseSignatureHeader, signMessage, verifyMessage } from '../src/signing';
 
 const MAIN = resolve(__dirname, '..', 'src', 'main.js');
+/** The interop tier's driver of the official Python SDK (test/interop), run from the compiled demo. */
+const SDK_DRIVER = resolve(__dirname, '..', '..', 'test', 'interop', 'python', 'antom_sdk_driver.py');
 const REFERENCE_MERCHANT_ID = '2188000000DEMO01';
 const started = Date.now();
 const timeline: string[] = [];
@@ -178,6 +187,64 @@ async function main(): Promise<void> {
         })
       ).json()) as any;
 
+    /**
+     * One merchant API call and the answer as the merchant's client read it:
+     * through the official Python SDK when it is at hand (it verifies the
+     * answer's signature itself, or raises), else signed and verified here.
+     */
+    const merchantCall = async (call: Record<string, unknown>): Promise<any> => {
+      const sdkDir = process.env.ANTOM_SDK_PYTHON_DIR;
+      if (sdkDir) {
+        const job = {
+          gatewayUrl: gw.base,
+          clientId: MERCHANT_CLIENT_ID,
+          merchantPrivateKey: merchantKeys.privateKey.export({ type: 'pkcs8', format: 'der' }).toString('base64'),
+          gatewayPublicKey: gatewayKey.export({ type: 'spki', format: 'der' }).toString('base64'),
+          calls: [call],
+        };
+        const out = await new Promise<string>((ok, fail) => {
+          const child = execFile(
+            '/usr/bin/python3',
+            [SDK_DRIVER],
+            { env: { PATH: process.env.PATH ?? '', ANTOM_SDK_PYTHON_DIR: sdkDir, PYTHONDONTWRITEBYTECODE: '1' } },
+            (err, stdout, stderr) => (err ? fail(new Error(`the Python SDK failed: ${stderr}`)) : ok(stdout)),
+          );
+          child.stdin?.end(JSON.stringify(job));
+        });
+        const [answer] = (JSON.parse(out) as { calls: Array<{ ok: boolean; response?: any; error?: string }> }).calls;
+        if (!answer.ok) throw new Error(`the Python SDK refused the gateway's answer: ${answer.error}`);
+        return answer.response;
+      }
+      const { api, ...fields } = call;
+      return signedCall(`/ams/api/v1/authorizations/${String(api)}`, fields);
+    };
+    const signedCall = async (path: string, fields: object): Promise<any> => {
+      const body = JSON.stringify(fields, null, 3);
+      const time = new Date().toISOString();
+      const signature = signMessage({ method: 'POST', path, clientId: MERCHANT_CLIENT_ID, time, body }, merchantKeys.privateKey);
+      const res = await fetch(`${gw.base}${path}`, {
+        method: 'POST',
+        headers: {
+          'Content-Type': 'application/json; charset=UTF-8',
+          'client-id': MERCHANT_CLIENT_ID,
+          'Request-Time': time,
+          Signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(signature)}`,
+        },
+        body,
+      });
+      const raw = await res.text();
+      const sig = parseSignatureHeader(res.headers.get('signature') ?? undefined);
+      const valid =
+        sig !== null &&
+        verifyMessage(
+          { method: 'POST', path, clientId: res.headers.get('client-id') ?? '', time: res.headers.get('response-time') ?? '', body: raw },
+          sig.signature,
+          [gatewayKey],
+        );
+      if (!valid) throw new Error(`the answer to ${path} is not signed by the gateway`);
+      return JSON.parse(raw);
+    };
+
     // Onboarding, as an operator does it.
     const merchantKeys = generateKeyPairSync('rsa', { modulusLength: 2048 });
     const merchant = await admin('POST', '/merchants', {
@@ -195,9 +262,49 @@ async function main(): Promise<void> {
       note('operator', `sub-merchant ${name} with callback ${receiver.url}`);
     }
 
-    // Two users bind their wallets: Alipay+ tells us AUTHCODE_CREATED, then TOKEN_CREATED.
-    const first = await simulator('authorizations', { referenceMerchantId: REFERENCE_MERCHANT_ID });
-    note('Alipay+', `AUTHCODE_CREATED and TOKEN_CREATED for user 1 (token ${first.accessToken.slice(0, 6)}…)`);
+    // User 1 binds through the merchant: consult, consent in the wallet, applyToken, query, refresh.
+    const client = process.env.ANTOM_SDK_PYTHON_DIR
+      ? 'the official Antom Python SDK'
+      : "the demo's own signer (set ANTOM_SDK_PYTHON_DIR for the official Python SDK)";
+    note('merchant', `calls the gateway through ${client}`);
+    const authState = `DEMO-${Date.now()}`;
+    const consulted = await merchantCall({
+      api: 'consult',
+      customerBelongsTo: 'ALIPAY_CN',
+      authRedirectUrl: 'https://shop.example/bound',
+      scopes: ['AGREEMENT_PAY'],
+      authState,
+      terminalType: 'WEB',
+    });
+    note('merchant', `consult answered ${consulted.result.resultStatus}: authUrl ${consulted.authUrl}`);
+    check(consulted.result.resultStatus === 'S' && typeof consulted.authUrl === 'string', 'consult (Alipay+ prepare) gave the wallet’s authorization URL');
+    const consent = await simulator('wallet/authorize', { authState });
+    note('wallet', `user 1 agrees; redirected to ${consent.redirectUrl.replace(consent.authCode, `${consent.authCode.slice(0, 6)}…`)}`);
+    const sent = (await (await fetch(`${gw.base}/sandbox/alipayplus/_simulator/notifications`)).json()) as {
+      attempts: Array<{ rawBody: string; acknowledged: boolean }>;
+    };
+    check(
+      sent.attempts.some((a) => a.acknowledged && a.rawBody.includes('AUTHCODE_CREATED') && a.rawBody.includes(authState)),
+      'Alipay+ sent AUTHCODE_CREATED with the consult’s authState, and the gateway acknowledged it',
+    );
+    const applied = await merchantCall({ api: 'applyToken', grantType: 'AUTHORIZATION_CODE', customerBelongsTo: 'ALIPAY_CN', authCode: consent.authCode });
+    note('merchant', `applyToken answered ${applied.result.resultStatus} (token ${String(applied.accessToken).slice(0, 6)}…)`);
+    check(
+      applied.result.resultStatus === 'S' && typeof applied.refreshToken === 'string',
+      'applyToken exchanged the auth code for a token and a refresh token',
+    );
+    const again = await merchantCall({ api: 'applyToken', grantType: 'AUTHORIZATION_CODE', customerBelongsTo: 'ALIPAY_CN', authCode: consent.authCode });
+    check(again.accessToken === applied.accessToken, 'the same auth code again gives the same token');
+    const queried = await merchantCall({ api: 'query', accessToken: applied.accessToken });
+    check(queried.tokenStatusType === 'ACTIVE', 'query says the token is ACTIVE');
+    const refreshed = await merchantCall({ api: 'applyToken', grantType: 'REFRESH_TOKEN', customerBelongsTo: 'ALIPAY_CN', refreshToken: applied.refreshToken });
+    note('merchant', `refresh answered ${refreshed.result.resultStatus} (new token ${String(refreshed.accessToken).slice(0, 6)}…)`);
+    check(refreshed.result.resultStatus === 'S' && refreshed.accessToken !== applied.accessToken, 'a refresh gave a new token');
+    const oldQuery = await merchantCall({ api: 'query', accessToken: applied.accessToken });
+    check(oldQuery.result.resultCode === 'INVALID_ACCESS_TOKEN', 'the token the refresh replaced is no longer known');
+    const first = { accessToken: refreshed.accessToken as string };
+
+    // User 2 binds in the wallet: Alipay+ tells us AUTHCODE_CREATED, then TOKEN_CREATED.
     const second = await simulator('authorizations', { referenceMerchantId: REFERENCE_MERCHANT_ID });
     note('Alipay+', `AUTHCODE_CREATED and TOKEN_CREATED for user 2 (token ${second.accessToken.slice(0, 6)}…)`);
     for (const [n, t] of [first, second].entries()) {
@@ -205,33 +312,15 @@ async function main(): Promise<void> {
       check(found.token.status === 'ACTIVE', `user ${n + 1}'s token is stored ACTIVE, shown masked as ${found.token.accessToken}`);
     }
 
-    // User 1 unbinds in the merchant's app: the merchant calls revoke, signed as the Antom SDKs sign.
-    const revokePath = '/ams/api/v1/authorizations/revoke';
-    const body = JSON.stringify({ accessToken: first.accessToken, passThroughInfo: JSON.stringify({ reason: 'user unbound in app' }) }, null, 3);
-    const time = new Date().toISOString();
-    const signature = signMessage({ method: 'POST', path: revokePath, clientId: MERCHANT_CLIENT_ID, time, body }, merchantKeys.privateKey);
-    const revoke = await fetch(`${gw.base}${revokePath}`, {
-      method: 'POST',
-      headers: {
-        'Content-Type': 'application/json; charset=UTF-8',
-        'client-id': MERCHANT_CLIENT_ID,
-        'Request-Time': time,
-        Signature: `algorithm=RSA256,keyVersion=1,signature=${encodeURIComponent(signature)}`,
-      },
-      body,
-    });
-    const revokeRaw = await revoke.text();
-    const answerSig = parseSignatureHeader(revoke.headers.get('signature') ?? undefined);
-    const answerValid =
-      answerSig !== null &&
-      verifyMessage(
-        { method: 'POST', path: revokePath, clientId: revoke.headers.get('client-id') ?? '', time: revoke.headers.get('response-time') ?? '', body: revokeRaw },
-        answerSig.signature,
-        [gatewayKey],
-      );
-    const revokeResult = (JSON.parse(revokeRaw) as { result: { resultStatus: string } }).result;
-    note('merchant', `revoke for user 1 answered ${revokeResult.resultStatus}, signature ${answerValid ? 'valid' : 'INVALID'}`);
-    check(revokeResult.resultStatus === 'S' && answerValid, 'the merchant revoke is answered a signed S');
+    // User 1 unbinds in the merchant's app: the merchant calls revoke (the Python SDK sends no passThroughInfo; the signer does).
+    const revoked = process.env.ANTOM_SDK_PYTHON_DIR
+      ? await merchantCall({ api: 'revoke', accessToken: first.accessToken })
+      : await signedCall('/ams/api/v1/authorizations/revoke', {
+          accessToken: first.accessToken,
+          passThroughInfo: JSON.stringify({ reason: 'user unbound in app' }),
+        });
+    note('merchant', `revoke for user 1 answered ${revoked.result.resultStatus}, signature valid`);
+    check(revoked.result.resultStatus === 'S', 'the merchant revoke is answered a signed S');
 
     const calls = (await (await fetch(`${gw.base}/sandbox/alipayplus/_simulator/received`)).json()) as {
       received: Array<{ body: any; signatureValid: boolean }>;
@@ -239,10 +328,13 @@ async function main(): Promise<void> {
     const cancel = calls.received.filter((r) => r.body?.accessToken === first.accessToken);
     note('Alipay+', `received cancelToken: ${JSON.stringify({ ...cancel[0]?.body, accessToken: `${first.accessToken.slice(0, 6)}…` })}`);
     check(cancel.length === 1 && cancel[0].signatureValid, 'Alipay+ got exactly one signed cancelToken for user 1');
+    const stored = await admin('POST', '/tokens/lookup', { accessToken: first.accessToken });
     check(
-      cancel[0]?.body?.pspId === first.pspId && cancel[0]?.body?.passThroughInfo?.includes('user unbound'),
-      'cancelToken carried the wallet’s pspId and the merchant’s passThroughInfo',
+      typeof cancel[0]?.body?.pspId === 'string' && cancel[0].body.pspId === stored.token.pspId && cancel[0].body.acquirerId !== undefined,
+      'cancelToken carried the acquirerId and the wallet’s pspId',
     );
+    if (!process.env.ANTOM_SDK_PYTHON_DIR)
+      check(cancel[0]?.body?.passThroughInfo?.includes('user unbound') === true, 'cancelToken carried the merchant’s passThroughInfo');
 
     // User 2 unbinds in the wallet: Alipay+ sends TOKEN_CANCELED (PSP).
     await simulator('wallet-cancel', { accessToken: second.accessToken });
@@ -263,6 +355,12 @@ async function main(): Promise<void> {
     const echo = one.timeline.notifications.find((n: any) => n.type === 'TOKEN_CANCELED');
     check(echo !== undefined, 'Alipay+’s ACQUIRER echo for user 1 was received and stored');
     check(one.timeline.events.filter((e: any) => e.type === 'TOKEN_CANCELED').length === 1, 'the revoke and its echo are one cancellation');
+    check(one.timeline.consultations[0]?.authState === authState, 'user 1’s timeline starts at the consult, matched by its authState');
+    check(
+      ['applyToken', 'applyToken', 'refresh', 'revoke'].every((api, i) => one.timeline.merchantRequests[i]?.api === api),
+      'user 1’s timeline holds applyToken (twice), the refresh and the revoke',
+    );
+    printTimeline(one.timeline);
 
     for (const r of receivers) {
       const byToken = (t: string) => r.got.filter((g) => g.accessToken === t);
@@ -312,6 +410,24 @@ async function main(): Promise<void> {
     process.exit(1);
   }
   process.stdout.write(`\ndemo passed in ${seconds}s: every step of the story checked out.\n`);
+}
+
+/** User 1's story as the admin API tells it, from consult to callbacks, in time order. */
+function printTimeline(t: any): void {
+  const entries: Array<[string, string]> = [
+    ...t.consultations.map((c: any) => [c.createdAt, `consult ${c.resultStatus} (authState ${c.authState})`]),
+    ...(t.authCode ? [[t.authCode.createdAt, `auth code, exchange ${t.authCode.exchangeStatus} after ${t.authCode.exchangeAttempts} attempt(s)`]] : []),
+    ...t.notifications.map((n: any) => [n.receivedAt, `Alipay+ ${n.type} (${n.outcome}${n.duplicateCount ? `, ${n.duplicateCount} duplicate(s)` : ''})`]),
+    ...t.merchantRequests.map((r: any) => [r.receivedAt, `merchant ${r.api} → ${r.resultStatus} ${r.resultCode}`]),
+    ...(t.cancelTokenJob ? [[t.cancelTokenJob.createdAt, `cancelToken ${t.cancelTokenJob.status} after ${t.cancelTokenJob.attemptCount} attempt(s)`]] : []),
+    ...t.events.map((e: any) => [
+      e.occurredAt,
+      `event ${e.type}: ${e.deliveries.filter((d: any) => d.status === 'DELIVERED').length}/${e.deliveries.length} callbacks delivered`,
+    ]),
+  ];
+  entries.sort((a, b) => Date.parse(a[0]) - Date.parse(b[0]));
+  process.stdout.write('\n  user 1, from consult to cancel:\n');
+  for (const [at, what] of entries) process.stdout.write(`    ${at}  ${what}\n`);
 }
 
 void main();

@@ -28,6 +28,7 @@ const LAYERS: Record<string, number> = {
   operators: 5,
   callbacks: 6,
   authorizations: 7,
+  bindings: 7.5,
   notifications: 8,
   'merchant-api': 8,
   admin: 9,

@@ -10,6 +10,8 @@ export class AuthorizationEntity {
   @Column({ name: 'access_token_hash', type: 'varchar', length: 64 }) accessTokenHash: string;
   @Column({ name: 'access_token_enc', type: 'text' }) accessTokenEnc: string;
   @Column({ name: 'refresh_token_enc', type: 'text', nullable: true }) refreshTokenEnc: string | null;
+  /** Finds the token a merchant's refresh names. */
+  @Column({ name: 'refresh_token_hash', type: 'varchar', length: 64, nullable: true }) refreshTokenHash: string | null;
   @Column({ name: 'enc_key_id', type: 'varchar', length: 16 }) encKeyId: string;
   @Column({ type: 'varchar', length: 16 }) status: TokenStatus;
   @Column({ name: 'cancel_source', type: 'varchar', length: 16, nullable: true }) cancelSource: CancelSource | null;
@@ -24,6 +26,8 @@ export class AuthorizationEntity {
   @Column({ name: 'auth_client_id', type: 'varchar', length: 64, nullable: true }) authClientId: string | null;
   @Column({ name: 'acquirer_id', type: 'varchar', length: 64, nullable: true }) acquirerId: string | null;
   @Column({ name: 'psp_id', type: 'varchar', length: 64, nullable: true }) pspId: string | null;
+  /** The wallet, as the merchant named it (Antom's customerBelongsTo) when the token came through our applyToken. */
+  @Column({ name: 'customer_belongs_to', type: 'varchar', length: 64, nullable: true }) customerBelongsTo: string | null;
   @Column({ name: 'user_login_id', type: 'varchar', length: 64, nullable: true }) userLoginId: string | null;
   /** Space-separated scopes, e.g. `AGREEMENT_PAY USER_LOGIN_ID`. */
   @Column({ type: 'text', nullable: true }) scopes: string | null;

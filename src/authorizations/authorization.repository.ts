@@ -2,7 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource, In, type EntityManager } from 'typeorm';
 import { insertIfAbsent } from '../database/insert-if-absent';
-import { findRowBy, findRowWhere, insertRow, SqlExpression, updateRowById, type ColumnExpressions } from '../database/raw-rows';
+import { findRowBy, findRowWhere, insertRow, runSql, SqlExpression, updateRowById, type ColumnExpressions } from '../database/raw-rows';
 import { AuthCodeEntity } from './auth-code.entity';
 import { AuthorizationEntity } from './authorization.entity';
 import type { MerchantEntity } from '../merchants/merchant.entity';
@@ -33,8 +33,7 @@ export class AuthorizationRepository {
       options,
     );
     // Byte-exact as well: MySQL's PAD SPACE collations would let 'M1' match a token made under 'M1 '.
-    const owned = row !== null && (row.merchantId === merchant.id || (row.merchantId === null && row.referenceMerchantId === merchant.referenceMerchantId));
-    return owned ? row : null;
+    return row !== null && isOwner(row, merchant) ? row : null;
   }
 
   findByTokenHashForUpdate(em: EntityManager, accessTokenHash: string): Promise<AuthorizationEntity | null> {
@@ -61,6 +60,37 @@ export class AuthorizationRepository {
     return insertIfAbsent(em, AuthCodeEntity, code, 'authCodeHash');
   }
 
+  /**
+   * Fills what an auth code's row lacks (a merchant's applyToken stored it
+   * before AUTHCODE_CREATED told its authState and ids) from `notice`; its id.
+   */
+  async completeAuthCode(em: EntityManager, notice: AuthCodeEntity): Promise<string> {
+    const fill = ['auth_state', 'reference_agreement_id', 'customer_id', 'auth_client_id', 'acquirer_id', 'psp_id'] as const;
+    const values = [notice.authState, notice.referenceAgreementId, notice.customerId, notice.authClientId, notice.acquirerId, notice.pspId];
+    await runSql(em, `UPDATE auth_codes SET ${fill.map((c) => `${c} = COALESCE(${c}, ?)`).join(', ')} WHERE auth_code_hash = ?`, [
+      ...values,
+      notice.authCodeHash,
+    ]);
+    const row = await findRowBy(em, AuthCodeEntity, 'auth_code_hash', notice.authCodeHash);
+    return row!.id;
+  }
+
+  /** The token an auth code was exchanged for, as its TOKEN_CREATED linked it (auth_code_id). */
+  async findIdByAuthCode(em: EntityManager, authCodeId: string): Promise<string | null> {
+    const { records } = await runSql(em, 'SELECT id FROM authorizations WHERE auth_code_id = ? LIMIT 1', [authCodeId]);
+    return (records[0] as { id: string } | undefined)?.id ?? null;
+  }
+
+  /**
+   * The token whose current refresh token hashes to `refreshTokenHash`, if
+   * `merchant` owns it (the ownership rule of findOwned); another merchant's
+   * is as unknown as a made-up one.
+   */
+  async findOwnedByRefreshHash(merchant: Pick<MerchantEntity, 'id' | 'referenceMerchantId'>, refreshTokenHash: string): Promise<AuthorizationEntity | null> {
+    const row = await findRowWhere(this.dataSource.manager, AuthorizationEntity, 'refresh_token_hash = ?', [refreshTokenHash]);
+    return row !== null && isOwner(row, merchant) ? row : null;
+  }
+
   findById(em: EntityManager, id: string): Promise<AuthorizationEntity | null> {
     return em.findOne(AuthorizationEntity, { where: { id } });
   }
@@ -76,4 +106,15 @@ function agreementLink(referenceAgreementId: string | undefined): ColumnExpressi
   return {
     authCodeId: new SqlExpression('(SELECT id FROM auth_codes WHERE reference_agreement_id = ? ORDER BY created_at DESC LIMIT 1)', [referenceAgreementId]),
   };
+}
+
+/**
+ * A row (token or auth code) is a merchant's when made under its id, or,
+ * before the merchant was onboarded, under its referenceMerchantId.
+ */
+export function isOwner(
+  row: { merchantId: string | null; referenceMerchantId: string | null },
+  merchant: Pick<MerchantEntity, 'id' | 'referenceMerchantId'>,
+): boolean {
+  return row.merchantId === merchant.id || (row.merchantId === null && row.referenceMerchantId === merchant.referenceMerchantId);
 }

@@ -25,6 +25,6 @@ import { TokenTransitions } from './token-transitions';
     TokenStatusService,
     TokenTransitions,
   ],
-  exports: [AuthorizationRepository, RevokeService, TokenStatusService, TokenTransitions, CancelTokenWorker],
+  exports: [AuthorizationRepository, MerchantRequestLog, RevokeService, TokenStatusService, TokenTransitions, CancelTokenWorker],
 })
 export class AuthorizationsModule {}

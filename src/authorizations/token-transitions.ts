@@ -39,6 +39,8 @@ export interface TokenNotice {
   readonly ids: TokenIds;
   /** TOKEN_CREATED only. */
   readonly details?: TokenDetails;
+  /** Our own applyToken: the auth code the token was exchanged from, and the wallet the merchant named. */
+  readonly exchangedFrom?: { readonly authCodeId: string; readonly customerBelongsTo: string | null };
 }
 
 /** A merchant revoke's own step: requested, or settled by Alipay+ cancelToken. */
@@ -128,6 +130,10 @@ export class TokenTransitions {
     // A tombstone learns its details from the late TOKEN_CREATED (the state machine keeps it canceled).
     const linkAgreement = notice.details && record.tokenCreatedAt === null ? this.fillCreatedDetails(record, notice, notice.details, now) : undefined;
     record.merchantId ??= notice.merchantId;
+    if (notice.exchangedFrom) {
+      record.authCodeId ??= notice.exchangedFrom.authCodeId;
+      record.customerBelongsTo ??= notice.exchangedFrom.customerBelongsTo;
+    }
     if (!row) await this.authorizations.insert(em, Object.assign(record, { updatedAt: now }), linkAgreement);
     else {
       const changes = changedColumns(row, record);
@@ -139,12 +145,45 @@ export class TokenTransitions {
     return t;
   }
 
+  /**
+   * A refresh (Alipay+ applyToken, REFRESH_TOKEN): Alipay+ rotates the pair
+   * and deactivates the old one, so the token's row takes the new pair in
+   * place and its story goes on. `renewed`: written; `superseded`: a
+   * concurrent refresh of the same pair wrote first (Alipay+ answers a repeat
+   * with the same pair); `gone`: the token stopped being ACTIVE meanwhile.
+   */
+  async renew(
+    em: EntityManager,
+    id: string,
+    refreshTokenHash: string,
+    pair: { accessToken: string; refreshToken: string | null; accessTokenExpiryTime: Date | null; refreshTokenExpiryTime: Date | null },
+    now: Date,
+  ): Promise<{ kind: 'renewed' | 'superseded'; row: AuthorizationEntity } | { kind: 'gone' }> {
+    const row = await this.authorizations.findByIdForUpdate(em, id);
+    if (!row || row.status !== 'ACTIVE') return { kind: 'gone' };
+    if (row.refreshTokenHash !== refreshTokenHash) return { kind: 'superseded', row };
+    const changes: Partial<AuthorizationEntity> = {
+      accessTokenHash: this.vault.lookupHash('access-token', pair.accessToken),
+      accessTokenEnc: this.vault.encrypt(pair.accessToken),
+      refreshTokenHash: pair.refreshToken ? this.vault.lookupHash('refresh-token', pair.refreshToken) : null,
+      refreshTokenEnc: pair.refreshToken ? this.vault.encrypt(pair.refreshToken) : null,
+      encKeyId: this.vault.currentKeyId,
+      accessTokenExpiryTime: pair.accessTokenExpiryTime,
+      refreshTokenExpiryTime: pair.refreshTokenExpiryTime,
+      updatedAt: now,
+    };
+    await this.authorizations.update(em, id, changes);
+    return { kind: 'renewed', row: Object.assign(row, changes) };
+  }
+
   private newRecord(notice: TokenNotice, now: Date): AuthorizationEntity {
     return Object.assign(new AuthorizationEntity(), {
       id: notice.newId,
       accessTokenHash: notice.accessTokenHash,
       accessTokenEnc: this.vault.encrypt(notice.accessToken),
       refreshTokenEnc: null,
+      refreshTokenHash: null,
+      customerBelongsTo: null,
       encKeyId: this.vault.currentKeyId,
       canceledAt: null,
       tokenCreatedAt: null,
@@ -164,13 +203,14 @@ export class TokenTransitions {
   private fillCreatedDetails(record: AuthorizationEntity, notice: TokenNotice, details: TokenDetails, now: Date): string | undefined {
     record.tokenCreatedAt = now;
     record.refreshTokenEnc = details.refreshToken ? this.vault.encrypt(details.refreshToken) : null;
+    record.refreshTokenHash = details.refreshToken ? this.vault.lookupHash('refresh-token', details.refreshToken) : null;
     record.accessTokenExpiryTime = details.accessTokenExpiryTime;
     record.refreshTokenExpiryTime = details.refreshTokenExpiryTime;
     record.scopes = details.scopes?.length ? details.scopes.join(' ') : null;
     record.userLoginId = details.userLoginId;
     record.wallet = details.wallet;
     Object.assign(record, Object.fromEntries(Object.entries(notice.ids).filter(([, v]) => v !== null)));
-    return notice.ids.referenceAgreementId && !record.authCodeId ? notice.ids.referenceAgreementId : undefined;
+    return notice.ids.referenceAgreementId && !record.authCodeId && !notice.exchangedFrom ? notice.ids.referenceAgreementId : undefined;
   }
 }
 

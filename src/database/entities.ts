@@ -1,5 +1,6 @@
 import { AuthCodeEntity } from '../authorizations/auth-code.entity';
 import { AuthorizationEntity } from '../authorizations/authorization.entity';
+import { ConsultationEntity } from '../bindings/consultation.entity';
 import { MerchantRequestEntity } from '../authorizations/merchant-request.entity';
 import { CancelTokenAttemptEntity, CancelTokenJobEntity } from '../authorizations/cancel-token-job.entity';
 import { DeliveryAttemptEntity, DeliveryEntity } from '../callbacks/delivery.entity';
@@ -28,4 +29,5 @@ export const ENTITIES: Array<new (...args: never[]) => object> = [
   ConsoleSessionEntity,
   AuthThrottleEntity,
   AuditEventEntity,
+  ConsultationEntity,
 ];

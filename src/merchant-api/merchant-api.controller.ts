@@ -7,7 +7,8 @@ import type { GatewayConfig } from '../config/gateway-config';
 import { ResultOnlyResponse, SignedProtocolRoute } from '../http/protocol-route.decorator';
 import { sendSigned } from '../http/signed-reply';
 import { isWellFormedClientId } from '../signing';
-import { TokenQueryResponse, TokenStatusResponse } from './merchant-api.responses';
+import { ApplyTokenResponse, ConsultResponse, TokenQueryResponse, TokenStatusResponse } from './merchant-api.responses';
+import { ApplyTokenDto, ConsultDto } from './binding.dto';
 import { MerchantApiHandler } from './merchant-api.handler';
 import { RevokeDto, AccessTokenDto } from './revoke.dto';
 
@@ -34,6 +35,27 @@ export class MerchantApiController {
   @SignedProtocolRoute(RevokeDto, ResultOnlyResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
   async revoke(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
     return this.send(req, reply, await this.handler.revoke(req));
+  }
+
+  @Post(['ams/api/v1/authorizations/consult', 'ams/sandbox/api/v1/authorizations/consult'])
+  @HttpCode(200)
+  @ApiOperation({
+    summary: "Start a binding (Antom consult → Alipay+ prepare): the wallet's authorization URL; the authState comes back in AUTHCODE_CREATED",
+  })
+  @SignedProtocolRoute(ConsultDto, ConsultResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
+  async consult(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.send(req, reply, await this.handler.consult(req));
+  }
+
+  @Post(['ams/api/v1/authorizations/applyToken', 'ams/sandbox/api/v1/authorizations/applyToken'])
+  @HttpCode(200)
+  @ApiOperation({
+    summary:
+      'Get a token (Antom applyToken → Alipay+ applyToken): an auth code for a token (the same code twice gives the same token), or a refresh token for a new pair; U: call again with the same request',
+  })
+  @SignedProtocolRoute(ApplyTokenDto, ApplyTokenResponse, "GATEWAY_PRIVATE_KEY under the caller's client id")
+  async applyToken(@Req() req: FastifyRequest, @Res() reply: FastifyReply) {
+    return this.send(req, reply, await this.handler.applyToken(req));
   }
 
   @Post(['ams/api/v1/authorizations/query', 'ams/sandbox/api/v1/authorizations/query'])

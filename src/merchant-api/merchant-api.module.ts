@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthorizationsModule } from '../authorizations/authorizations.module';
+import { BindingsModule } from '../bindings/bindings.module';
 import { MerchantsModule } from '../merchants/merchants.module';
 import { MerchantApiController } from './merchant-api.controller';
 import { MerchantApiHandler } from './merchant-api.handler';
@@ -7,7 +8,7 @@ import { MerchantInbound } from './merchant-inbound';
 import { MerchantRateLimiter } from './rate-limiter';
 
 @Module({
-  imports: [AuthorizationsModule, MerchantsModule],
+  imports: [AuthorizationsModule, BindingsModule, MerchantsModule],
   controllers: [MerchantApiController],
   providers: [MerchantApiHandler, MerchantInbound, MerchantRateLimiter],
 })

@@ -34,3 +34,23 @@ export class TokenStatusResponse {
   @ApiPropertyOptional({ type: [CallbackDeliverySummaryResponse], description: 'The latest 20 callback deliveries about this token.' })
   callbackDeliveries?: CallbackDeliverySummaryResponse[];
 }
+
+/** Antom `consult` (AlipayAuthConsultResponse); the URLs only with an S result. */
+export class ConsultResponse {
+  @ApiProperty({ type: ProtocolResultResponse }) result: ProtocolResultResponse;
+  @ApiPropertyOptional({ description: "The wallet's authorization page: send the user there." }) authUrl?: string;
+  @ApiPropertyOptional() normalUrl?: string;
+  @ApiPropertyOptional() schemeUrl?: string;
+  @ApiPropertyOptional() applinkUrl?: string;
+  @ApiPropertyOptional() appIdentifier?: string;
+}
+
+/** Antom `applyToken` (AlipayAuthApplyTokenResponse); the token fields only with an S result. */
+export class ApplyTokenResponse {
+  @ApiProperty({ type: ProtocolResultResponse }) result: ProtocolResultResponse;
+  @ApiPropertyOptional() accessToken?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) accessTokenExpiryTime?: string;
+  @ApiPropertyOptional({ description: 'For applyToken with grantType REFRESH_TOKEN, before refreshTokenExpiryTime.' }) refreshToken?: string;
+  @ApiPropertyOptional({ format: 'date-time' }) refreshTokenExpiryTime?: string;
+  @ApiPropertyOptional() userLoginId?: string;
+}

@@ -23,6 +23,11 @@ export class MerchantDirectory {
     return id;
   }
 
+  /** Whether the merchant turned on the automatic exchange of its auth codes; read each time (an operator may change it). */
+  async autoExchanges(em: EntityManager, merchantId: string): Promise<boolean> {
+    return (await this.merchants.findAutoExchange(em, merchantId)) === true;
+  }
+
   findByReference(em: EntityManager, referenceMerchantId: string): Promise<MerchantEntity | null> {
     return this.merchants.findByReference(em, referenceMerchantId);
   }

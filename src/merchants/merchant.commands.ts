@@ -15,6 +15,7 @@ export interface NewMerchant {
   readonly consultPolicy?: ConsultPolicy;
   readonly consultUrl?: string | null;
   readonly rateLimitPerSecond?: number | null;
+  readonly autoExchange?: boolean;
 }
 
 export interface MerchantChanges {
@@ -23,6 +24,7 @@ export interface MerchantChanges {
   readonly consultPolicy?: ConsultPolicy;
   readonly consultUrl?: string | null;
   readonly rateLimitPerSecond?: number | null;
+  readonly autoExchange?: boolean;
 }
 
 export interface NewSubMerchant {

@@ -19,6 +19,8 @@ export class MerchantEntity {
   @Column({ name: 'consult_policy', type: 'varchar', length: 16 }) consultPolicy: ConsultPolicy;
   @Column({ name: 'consult_url', type: 'varchar', length: 2048, nullable: true }) consultUrl: string | null;
   @Column({ name: 'rate_limit_per_second', type: 'int', nullable: true }) rateLimitPerSecond: number | null;
+  /** The gateway exchanges this merchant's AUTHCODE_CREATED codes for tokens itself (1), or leaves it to the merchant's applyToken (0). */
+  @Column({ name: 'auto_exchange', type: 'int', default: 0 }) autoExchange: number;
   @TimeColumn('created_at') createdAt: Date;
   @TimeColumn('updated_at') updatedAt: Date;
 }

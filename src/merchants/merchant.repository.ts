@@ -29,6 +29,11 @@ export class MerchantRepository {
     return m?.id ?? null;
   }
 
+  async findAutoExchange(em: EntityManager, id: string): Promise<boolean | null> {
+    const m = await em.findOne(MerchantEntity, { where: { id }, select: { id: true, autoExchange: true } });
+    return m ? m.autoExchange === 1 : null;
+  }
+
   /** Merchants already holding either unique id, to name the one that collides. */
   findClashing(em: EntityManager, referenceMerchantId: string, clientId: string): Promise<MerchantEntity[]> {
     return em.find(MerchantEntity, { where: [{ referenceMerchantId }, { clientId }], select: { id: true, referenceMerchantId: true, clientId: true } });

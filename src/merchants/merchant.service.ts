@@ -39,6 +39,7 @@ export class MerchantService {
       consultPolicy,
       consultUrl: cmd.consultUrl ?? null,
       rateLimitPerSecond: cmd.rateLimitPerSecond ?? null,
+      autoExchange: cmd.autoExchange ? 1 : 0,
       createdAt: now,
       updatedAt: now,
     };
@@ -70,6 +71,7 @@ export class MerchantService {
         consultPolicy: changes.consultPolicy,
         consultUrl: changes.consultUrl,
         rateLimitPerSecond: changes.rateLimitPerSecond,
+        autoExchange: changes.autoExchange === undefined ? undefined : changes.autoExchange ? 1 : 0,
       };
     });
   }

@@ -18,6 +18,8 @@ export interface MerchantView {
   readonly consultPolicy: ConsultPolicy;
   readonly consultUrl: string | null;
   readonly rateLimitPerSecond: number | null;
+  /** The gateway exchanges AUTHCODE_CREATED codes for tokens itself. */
+  readonly autoExchange: boolean;
   readonly createdAt: Date;
   readonly updatedAt: Date;
 }
@@ -62,6 +64,7 @@ export function toMerchantView(m: MerchantEntity): MerchantView {
     consultPolicy: m.consultPolicy,
     consultUrl: m.consultUrl,
     rateLimitPerSecond: m.rateLimitPerSecond,
+    autoExchange: m.autoExchange === 1,
     createdAt: m.createdAt,
     updatedAt: m.updatedAt,
   };

@@ -4,6 +4,7 @@ import type { EntityManager } from 'typeorm';
 import { AuthCodeEntity } from '../authorizations/auth-code.entity';
 import { AuthorizationRepository } from '../authorizations/authorization.repository';
 import { TokenTransitions, type TokenIds, type TokenNotice } from '../authorizations/token-transitions';
+import { AutoExchangeWorker } from '../bindings/auto-exchange.worker';
 import { EventOutbox } from '../callbacks/event-outbox';
 import { Clock } from '../common/clock';
 import { fingerprint } from '../common/crypto/fingerprint';
@@ -41,6 +42,7 @@ export class AuthNotifyService {
     private readonly merchants: MerchantDirectory,
     private readonly outbox: EventOutbox,
     private readonly transitions: TokenTransitions,
+    private readonly autoExchange: AutoExchangeWorker,
     private readonly vault: TokenVault,
     private readonly clock: Clock,
   ) {}
@@ -48,6 +50,7 @@ export class AuthNotifyService {
   async apply(n: ReceivedNotification): Promise<ApplyOutcome> {
     const outcome = await this.uow.run((em) => this.applyIn(em, n), { retryOnDuplicateKey: true });
     if (outcome.dedupeKey) await this.countDuplicate(outcome.dedupeKey);
+    if (outcome.exchangeDue) this.autoExchange.kick();
     return outcome.result;
   }
 
@@ -64,7 +67,7 @@ export class AuthNotifyService {
     }
   }
 
-  private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; dedupeKey?: string }> {
+  private async applyIn(em: EntityManager, n: ReceivedNotification): Promise<{ result: ApplyOutcome; dedupeKey?: string; exchangeDue?: boolean }> {
     const now = this.clock.now();
     const body = n.body;
     const spec: NotificationTypeSpec = NOTIFICATION_TYPES[body.authorizationNotifyType];
@@ -101,8 +104,7 @@ export class AuthNotifyService {
     const merchantId = body.referenceMerchantId ? await this.merchants.idForReference(em, body.referenceMerchantId) : null;
     switch (spec.applies) {
       case 'AUTH_CODE':
-        await this.authCodeCreated(em, body, subjectHash, merchantId, now);
-        break;
+        return { result: 'APPLIED', exchangeDue: await this.authCodeCreated(em, body, subjectHash, merchantId, now) };
       case 'TOKEN_CREATED':
       case 'TOKEN_CANCELED':
         await this.transitions.apply(em, row, this.tokenNotice(body, spec.applies, { id: authorizationId!, accessTokenHash: subjectHash }, merchantId), now);
@@ -111,7 +113,13 @@ export class AuthNotifyService {
     return { result: 'APPLIED' };
   }
 
-  private async authCodeCreated(em: EntityManager, body: AuthNotifyDto, authCodeHash: string, merchantId: string | null, now: Date): Promise<void> {
+  /**
+   * Stores the code, due for the automatic exchange when its merchant turned
+   * that on; true when it is. A code a merchant's applyToken brought first is
+   * already stored (and being exchanged): the notice fills in what it lacks.
+   */
+  private async authCodeCreated(em: EntityManager, body: AuthNotifyDto, authCodeHash: string, merchantId: string | null, now: Date): Promise<boolean> {
+    const autoExchange = merchantId !== null && (await this.merchants.autoExchanges(em, merchantId));
     const code = Object.assign(new AuthCodeEntity(), {
       id: randomUUID(),
       authCodeHash,
@@ -121,15 +129,19 @@ export class AuthNotifyService {
       merchantId,
       ...ids(body),
       createdAt: now,
+      ...(autoExchange ? { exchangeStatus: 'PENDING' as const, nextExchangeAt: now } : {}),
     });
-    if (!(await this.authorizations.insertAuthCodeIfAbsent(em, code))) return;
+    const inserted = await this.authorizations.insertAuthCodeIfAbsent(em, code);
+    // Brought first by the merchant's applyToken: what Alipay+ tells now (authState, ids) completes it.
+    const authCodeId = inserted ? code.id : await this.authorizations.completeAuthCode(em, code);
     await this.outbox.record(em, {
       type: body.authorizationNotifyType,
       subjectKey: authCodeHash,
-      authCodeId: code.id,
+      authCodeId,
       merchantId,
       occurredAt: now,
     });
+    return inserted && autoExchange;
   }
 
   /** The notice as the token's writer takes it: what the body says, times parsed, the wallet as stored. */

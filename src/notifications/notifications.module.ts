@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { AuthorizationsModule } from '../authorizations/authorizations.module';
+import { BindingsModule } from '../bindings/bindings.module';
 import { CallbacksModule } from '../callbacks/callbacks.module';
 import { MerchantsModule } from '../merchants/merchants.module';
 import { ApsInbound } from './aps-inbound';
@@ -12,7 +13,7 @@ import { NotificationMetrics } from './notification.metrics';
 import { NotificationsController } from './notifications.controller';
 
 @Module({
-  imports: [AuthorizationsModule, CallbacksModule, MerchantsModule],
+  imports: [AuthorizationsModule, BindingsModule, CallbacksModule, MerchantsModule],
   controllers: [NotificationsController],
   providers: [NotificationRepository, ApsInbound, AuthNotifyHandler, AuthNotifyService, ConsultUnbindingHandler, ConsultUnbindingService, NotificationMetrics],
 })

@@ -30,11 +30,10 @@ const SDKS: Record<SdkName, { dirVariable: string; interpreter: string; driver: 
 const IN_CI = process.env.CI === 'true';
 
 /** One SDK call: the API and its fields. */
-export interface SdkCall {
-  api: 'revoke' | 'query';
-  accessToken: string;
-  merchantAccountId?: string;
-}
+export type SdkCall =
+  | { api: 'revoke' | 'query'; accessToken: string; merchantAccountId?: string }
+  | { api: 'consult'; customerBelongsTo: string; authRedirectUrl: string; scopes: string[]; authState: string; terminalType: string }
+  | { api: 'applyToken'; grantType: 'AUTHORIZATION_CODE' | 'REFRESH_TOKEN'; customerBelongsTo: string; authCode?: string; refreshToken?: string };
 
 /** What the SDK made of the gateway's answer: its parsed response, or the exception it raised. */
 export type SdkCallResult =

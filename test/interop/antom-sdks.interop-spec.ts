@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mask } from '../../src/common/crypto/fingerprint';
 import { startSimulator, type RunningSimulator } from '../alipayplus/simulator-server';
 import { adminClient, type AdminClient } from '../admin/admin-client';
@@ -8,7 +9,7 @@ import { notificationSet } from '../support/notifications';
 import { postSigned } from '../support/signed-client';
 import { startTestApp, type TestApp } from '../support/test-app';
 import { testEngine } from '../support/test-database';
-import { describeWithSdk, runSdk, type SdkCallResult, type SdkName, type SdkNotification } from './antom-sdk';
+import { describeWithSdk, runSdk, type SdkCall, type SdkCallResult, type SdkName, type SdkNotification } from './antom-sdk';
 
 const AUTH_NOTIFY = '/aps/api/v1/authorizations/authNotify';
 const SUCCESS = { resultCode: 'SUCCESS', resultStatus: 'S', resultMessage: 'success' };
@@ -79,16 +80,9 @@ describe.each<SdkName>(['python', 'php'])('the official Antom %s SDK', (sdk) => 
     });
 
     /** Runs calls through the SDK as merchant `m`, and records what the SDK made of each answer. */
-    async function calls(m: TestMerchant, label: string, list: Array<{ api: 'revoke' | 'query'; accessToken: string; what: string }>) {
-      const answer = await runSdk(sdk, { ...job(m), calls: list.map(({ api, accessToken }) => ({ api, accessToken })) });
-      answer.calls.forEach((result, i) =>
-        transcript.push(
-          `[interop] ${sdk} ${label} ${list[i].what}: ${summarize(
-            result,
-            list.map((c) => c.accessToken),
-          )}`,
-        ),
-      );
+    async function calls(m: TestMerchant, label: string, list: Array<SdkCall & { what: string }>) {
+      const answer = await runSdk(sdk, { ...job(m), calls: list.map(({ what: _what, ...call }) => call) });
+      answer.calls.forEach((result, i) => transcript.push(`[interop] ${sdk} ${label} ${list[i].what}: ${summarize(result, list)}`));
       return answer.calls;
     }
 
@@ -131,6 +125,88 @@ describe.each<SdkName>(['python', 'php'])('the official Antom %s SDK', (sdk) => 
         expect(resultOf(canceling)).toMatchObject({ result: SUCCESS, tokenStatusType: 'CANCELING' });
         expect(resultOf(f).result).toMatchObject({ resultCode: 'PROCESS_FAIL', resultStatus: 'F' });
         expect(resultOf(f).result.resultMessage).toContain('USER_NOT_EXIST');
+      });
+
+      it('binds: consult S, F and U; applyToken by code U, then S, the same code again the same token; query ACTIVE; refresh S; F for an expired code and a spent refresh token', async () => {
+        const m = await merchant(prefix);
+        const consult = (authState: string, what: string): SdkCall & { what: string } => ({
+          api: 'consult',
+          customerBelongsTo: 'ALIPAY_CN',
+          authRedirectUrl: 'https://merchant.example/bound',
+          scopes: ['AGREEMENT_PAY'],
+          authState,
+          terminalType: 'WEB',
+          what,
+        });
+        const byCode = (authCode: string, what: string): SdkCall & { what: string } => ({
+          api: 'applyToken',
+          grantType: 'AUTHORIZATION_CODE',
+          customerBelongsTo: 'ALIPAY_CN',
+          authCode,
+          what,
+        });
+        const byRefresh = (refreshToken: string, what: string): SdkCall & { what: string } => ({
+          api: 'applyToken',
+          grantType: 'REFRESH_TOKEN',
+          customerBelongsTo: 'ALIPAY_CN',
+          refreshToken,
+          what,
+        });
+        const [state, refusedState, pendingState, expiringState] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()];
+        sim.simulator.setPrepareRule(refusedState, { kind: 'fail', resultCode: 'PARAM_ILLEGAL' });
+        sim.simulator.setPrepareRule(pendingState, { kind: 'unknown' });
+
+        const [consulted, refused, pending, expiringConsult] = await calls(m, label, [
+          consult(state, 'consult S'),
+          consult(refusedState, 'consult F (Alipay+ refuses)'),
+          consult(pendingState, 'consult U (Alipay+ answers U)'),
+          consult(expiringState, 'consult S (for a code left to expire)'),
+        ]);
+        expect(consulted).toMatchObject({ ok: true, path: `${apiPath}/consult` });
+        expect(resultOf(consulted).result).toEqual(SUCCESS);
+        expect(String(resultOf(consulted).authUrl)).toContain('/_simulator/wallet/authorize');
+        expect(resultOf(refused).result).toMatchObject({ resultCode: 'PARAM_ILLEGAL', resultStatus: 'F' });
+        expect(resultOf(pending).result).toMatchObject({ resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' });
+        expect(resultOf(expiringConsult).result).toEqual(SUCCESS);
+
+        // The user agrees in the wallet: AUTHCODE_CREATED reaches the gateway, the code the merchant's redirect.
+        const consent = await sim.simulator.authorizeConsent({ authState: state });
+        const expiring = await sim.simulator.authorizeConsent({ authState: expiringState });
+        sim.simulator.expireAuthCode(expiring.authCode);
+        sim.simulator.setApplyTokenRule(consent.authCode, [{ kind: 'unknown' }, { kind: 'success' }]);
+
+        const [u, s, again, expired] = await calls(m, label, [
+          byCode(consent.authCode, 'applyToken U (Alipay+ answers U)'),
+          byCode(consent.authCode, 'applyToken S (the same code again)'),
+          byCode(consent.authCode, 'applyToken S (a third time: the same token)'),
+          byCode(expiring.authCode, 'applyToken F (expired code)'),
+        ]);
+        expect(resultOf(u).result).toMatchObject({ resultCode: 'UNKNOWN_EXCEPTION', resultStatus: 'U' });
+        expect(resultOf(u).result.resultMessage).toContain('same authCode');
+        expect(s).toMatchObject({ ok: true, path: `${apiPath}/applyToken` });
+        const token = resultOf(s);
+        expect(token.result).toEqual(SUCCESS);
+        expect(token.accessToken).toEqual(expect.any(String));
+        expect(token.refreshToken).toEqual(expect.any(String));
+        expect(resultOf(again)).toEqual(token);
+        expect(resultOf(expired).result).toMatchObject({ resultCode: 'EXPIRED_CODE', resultStatus: 'F' });
+
+        const [active, refreshed] = await calls(m, label, [
+          { api: 'query', accessToken: String(token.accessToken), what: 'query the new token' },
+          byRefresh(String(token.refreshToken), 'applyToken S (refresh)'),
+        ]);
+        expect(resultOf(active)).toMatchObject({ result: SUCCESS, accessToken: token.accessToken, tokenStatusType: 'ACTIVE' });
+        expect(resultOf(refreshed).result).toEqual(SUCCESS);
+        expect(resultOf(refreshed).accessToken).not.toBe(token.accessToken);
+
+        const [renewed, old, spent] = await calls(m, label, [
+          { api: 'query', accessToken: String(resultOf(refreshed).accessToken), what: 'query the refreshed token' },
+          { api: 'query', accessToken: String(token.accessToken), what: 'query the token it replaced' },
+          byRefresh(String(token.refreshToken), 'applyToken F (the refresh token it replaced)'),
+        ]);
+        expect(resultOf(renewed)).toMatchObject({ result: SUCCESS, tokenStatusType: 'ACTIVE' });
+        expect(resultOf(old).result).toMatchObject({ resultCode: 'INVALID_ACCESS_TOKEN', resultStatus: 'F' });
+        expect(resultOf(spent).result).toMatchObject({ resultCode: 'INVALID_REFRESH_TOKEN', resultStatus: 'F' });
       });
     });
 
@@ -200,9 +276,17 @@ function notification(c: ReceivedCallback, clientId: string): SdkNotification {
   };
 }
 
-/** One SDK result as text for the CI log, tokens masked. */
-function summarize(result: SdkCallResult, tokens: string[]): string {
+const SECRET_FIELDS = ['accessToken', 'refreshToken', 'authCode'] as const;
+
+/** One SDK result as text for the CI log, every token and code masked (those sent and those answered). */
+function summarize(result: SdkCallResult, sent: readonly SdkCall[]): string {
   let text = result.ok ? JSON.stringify(result.response) : `SDK raised ${result.error}`;
-  for (const token of tokens) text = text.split(token).join(mask(token));
+  const answered = result.ok ? [result.response as Record<string, unknown>] : [];
+  for (const holder of [...sent, ...answered] as Array<Record<string, unknown>>) {
+    for (const field of SECRET_FIELDS) {
+      const secret = holder[field];
+      if (typeof secret === 'string' && secret !== '') text = text.split(secret).join(mask(secret));
+    }
+  }
   return text;
 }

@@ -40,7 +40,10 @@ describe('the committed OpenAPI document', () => {
       [
         '/aps/api/v1/authorizations/authNotify',
         '/aps/api/v1/authorizations/consultUnbinding',
-        ...['revoke', 'query', 'status'].flatMap((api) => [`/ams/api/v1/authorizations/${api}`, `/ams/sandbox/api/v1/authorizations/${api}`]),
+        ...['revoke', 'query', 'status', 'consult', 'applyToken'].flatMap((api) => [
+          `/ams/api/v1/authorizations/${api}`,
+          `/ams/sandbox/api/v1/authorizations/${api}`,
+        ]),
       ].sort(),
     );
     for (const [path, { post }] of protocol) {

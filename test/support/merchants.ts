@@ -26,6 +26,8 @@ export async function seedMerchant(
     status?: 'ACTIVE' | 'DISABLED';
     /** `SANDBOX_` makes the official SDKs call the /ams/sandbox/api paths. */
     clientIdPrefix?: string;
+    /** The gateway exchanges the merchant's AUTHCODE_CREATED codes itself. */
+    autoExchange?: boolean;
   } = {},
 ): Promise<TestMerchant> {
   const keys =
@@ -49,6 +51,7 @@ export async function seedMerchant(
     consultPolicy: 'ALLOW',
     consultUrl: null,
     rateLimitPerSecond: options.rateLimitPerSecond ?? null,
+    autoExchange: options.autoExchange ? 1 : 0,
     createdAt: now,
     updatedAt: now,
   };

@@ -1,6 +1,6 @@
 import { applyDecorators } from '@nestjs/common';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsString, Max, MaxLength, Min } from 'class-validator';
 import type { ConsultPolicy, MerchantStatus } from '../../merchants/merchant.entity';
 import type { MerchantChanges, NewMerchant } from '../../merchants/merchant.commands';
 import { DEFAULT_MERCHANT_RATE_PER_SECOND } from '../../merchant-api/rate-limiter';
@@ -15,6 +15,8 @@ const MAX_RATE_LIMIT = 100_000;
 
 const keyDoc = 'RSA public key, 2048 bits or more: PEM (SPKI or PKCS#1) or bare base64 DER as the Antom dashboard shows it.';
 const consultDoc = 'ALLOW/DENY answer Alipay+ consultUnbinding at once; ASK asks the merchant at consultUrl.';
+const autoExchangeDoc =
+  "true: the gateway exchanges this merchant's AUTHCODE_CREATED codes for tokens itself (Alipay+ applyToken) and sends TOKEN_CREATED callbacks. Default false.";
 const rateDoc = `Signed API requests per second, per gateway instance, from 1 to ${MAX_RATE_LIMIT}; null: the default, ${DEFAULT_MERCHANT_RATE_PER_SECOND}/s.`;
 
 function RateLimit(): PropertyDecorator {
@@ -58,6 +60,11 @@ export class CreateMerchantDto implements NewMerchant {
   @Nullable()
   @RateLimit()
   rateLimitPerSecond?: number | null;
+
+  @ApiPropertyOptional({ type: Boolean, description: autoExchangeDoc })
+  @Omittable()
+  @IsBoolean({ message: 'must be true or false' })
+  autoExchange?: boolean;
 }
 
 export class UpdateMerchantDto implements MerchantChanges {
@@ -85,6 +92,11 @@ export class UpdateMerchantDto implements MerchantChanges {
   @Nullable()
   @RateLimit()
   rateLimitPerSecond?: number | null;
+
+  @ApiPropertyOptional({ type: Boolean, description: autoExchangeDoc })
+  @Omittable()
+  @IsBoolean({ message: 'must be true or false' })
+  autoExchange?: boolean;
 }
 
 export class RotateKeyDto {

@@ -19,6 +19,7 @@ export class MerchantResponse {
   @ApiProperty({ nullable: true, type: Number, description: 'As set; null: the default applies.' }) rateLimitPerSecond: number | null;
   @ApiProperty({ description: `The limit that applies: rateLimitPerSecond, or the default ${DEFAULT_MERCHANT_RATE_PER_SECOND}/s (per instance).` })
   effectiveRateLimitPerSecond: number;
+  @ApiProperty({ description: 'The gateway exchanges AUTHCODE_CREATED codes for tokens itself and sends TOKEN_CREATED callbacks.' }) autoExchange: boolean;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 
@@ -35,6 +36,7 @@ export class MerchantResponse {
       consultUrl: v.consultUrl,
       rateLimitPerSecond: v.rateLimitPerSecond,
       effectiveRateLimitPerSecond: effectiveRatePerSecond(v.rateLimitPerSecond),
+      autoExchange: v.autoExchange,
       createdAt: v.createdAt.toISOString(),
       updatedAt: v.updatedAt.toISOString(),
     };

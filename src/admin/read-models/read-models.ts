@@ -18,6 +18,26 @@ export interface NotificationRecord {
   readonly duplicateCount: number;
 }
 
+/** A merchant's consult (Alipay+ prepare) that started the binding: matched on its authState. */
+export interface ConsultationRecord {
+  readonly id: string;
+  readonly authState: string;
+  readonly customerBelongsTo: string;
+  readonly resultStatus: string;
+  readonly resultCode: string;
+  readonly createdAt: Date;
+}
+
+/** The auth code the token was exchanged from, and how its exchange went. */
+export interface AuthCodeRecord {
+  readonly id: string;
+  readonly authState: string | null;
+  readonly createdAt: Date;
+  readonly exchangeStatus: string | null;
+  readonly exchangeAttempts: number;
+  readonly exchangeResultCode: string | null;
+}
+
 export interface MerchantRequestRecord {
   readonly id: string;
   readonly api: string;

@@ -6,7 +6,9 @@ import { DomainError, ErrorCode } from '../../common/errors/domain-error';
 import { pageRequest, toPage, type Page } from '../../common/keyset-page';
 import { DeliveryReadRepository } from '../deliveries/delivery-read.repository';
 import type {
+  AuthCodeRecord,
   CancelTokenJobRecord,
+  ConsultationRecord,
   DeliveryAttemptRecord,
   DeliveryRecord,
   EventRecord,
@@ -46,6 +48,9 @@ export interface EventWithDeliveries extends EventRecord {
 
 /** Each part in time order: what Alipay+ told us, what the merchant asked, what we did about it. */
 export interface TokenTimeline {
+  /** The consult that started the binding (matched on the auth code's authState), when it went through the gateway. */
+  readonly consultations: ConsultationRecord[];
+  readonly authCode: AuthCodeRecord | null;
   readonly notifications: NotificationRecord[];
   readonly merchantRequests: MerchantRequestRecord[];
   readonly cancelTokenJob: CancelTokenJobRecord | null;
@@ -87,9 +92,11 @@ export class TokenLookupService {
   }
 
   private async detail(row: AuthorizationEntity): Promise<TokenDetail> {
-    const codeHash = row.authCodeId === null ? null : await this.tokens.authCodeHash(row.authCodeId);
-    const subjects = codeHash === null ? [row.accessTokenHash] : [row.accessTokenHash, codeHash];
-    const [merchants, notifications, merchantRequests, cancelTokenJob, events] = await Promise.all([
+    const code = row.authCodeId === null ? null : await this.tokens.findAuthCode(row.authCodeId);
+    const subjects = code === null ? [row.accessTokenHash] : [row.accessTokenHash, code.authCodeHash];
+    const merchantId = row.merchantId ?? code?.merchantId ?? null;
+    const [consultations, merchants, notifications, merchantRequests, cancelTokenJob, events] = await Promise.all([
+      merchantId && code?.authState ? this.tokens.consultations(merchantId, code.authState, code.createdAt) : Promise.resolve([]),
       this.merchantsOf([row]),
       this.tokens.notifications(row.id, subjects),
       this.tokens.merchantRequests(row.id),
@@ -98,7 +105,21 @@ export class TokenLookupService {
     ]);
     return {
       token: this.summary(row, merchants),
-      timeline: { notifications, merchantRequests, cancelTokenJob, events: await this.withDeliveries(events) },
+      timeline: {
+        consultations,
+        authCode: code && {
+          id: code.id,
+          authState: code.authState,
+          createdAt: code.createdAt,
+          exchangeStatus: code.exchangeStatus,
+          exchangeAttempts: code.exchangeAttempts,
+          exchangeResultCode: code.exchangeResultCode,
+        },
+        notifications,
+        merchantRequests,
+        cancelTokenJob,
+        events: await this.withDeliveries(events),
+      },
     };
   }
 

@@ -1,16 +1,24 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, In } from 'typeorm';
+import { DataSource, In, LessThanOrEqual } from 'typeorm';
 import { AuthCodeEntity } from '../../authorizations/auth-code.entity';
 import { AuthorizationEntity } from '../../authorizations/authorization.entity';
 import { CancelTokenAttemptEntity, CancelTokenJobEntity } from '../../authorizations/cancel-token-job.entity';
 import { MerchantRequestEntity } from '../../authorizations/merchant-request.entity';
+import { ConsultationEntity } from '../../bindings/consultation.entity';
 import { EventEntity } from '../../callbacks/event.entity';
 import { MerchantEntity } from '../../merchants/merchant.entity';
 import type { PageRequest } from '../../common/keyset-page';
 import { newestFirst } from '../../database/keyset.query';
 import { NotificationEntity } from '../../notifications/notification.entity';
-import { type CancelTokenJobRecord, type EventRecord, type MerchantRef, type MerchantRequestRecord, type NotificationRecord } from '../read-models/read-models';
+import {
+  type ConsultationRecord,
+  type CancelTokenJobRecord,
+  type EventRecord,
+  type MerchantRef,
+  type MerchantRequestRecord,
+  type NotificationRecord,
+} from '../read-models/read-models';
 
 /**
  * Everything recorded about one token, read for operators. Operator-wide on
@@ -45,9 +53,25 @@ export class TokenTimelineRepository {
     return rows.map((m) => ({ id: m.id, referenceMerchantId: m.referenceMerchantId, name: m.name }));
   }
 
-  async authCodeHash(authCodeId: string): Promise<string | null> {
-    const code = await this.em.findOne(AuthCodeEntity, { where: { id: authCodeId }, select: { id: true, authCodeHash: true } });
-    return code?.authCodeHash ?? null;
+  findAuthCode(authCodeId: string): Promise<AuthCodeEntity | null> {
+    return this.em.findOne(AuthCodeEntity, { where: { id: authCodeId } });
+  }
+
+  /** The merchant's latest consult with this authState before the code was seen: where the binding started. */
+  async consultations(merchantId: string, authState: string, codeSeenAt: Date): Promise<ConsultationRecord[]> {
+    const rows = await this.em.find(ConsultationEntity, {
+      where: { merchantId, authState, createdAt: LessThanOrEqual(codeSeenAt) },
+      order: { createdAt: 'DESC', id: 'DESC' },
+      take: 1,
+    });
+    return rows.map((c) => ({
+      id: c.id,
+      authState: c.authState,
+      customerBelongsTo: c.customerBelongsTo,
+      resultStatus: c.resultStatus,
+      resultCode: c.resultCode,
+      createdAt: c.createdAt,
+    }));
   }
 
   /** By subject hash too: a notification about an unknown token is stored before any authorization row links it. */

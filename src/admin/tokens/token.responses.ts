@@ -63,6 +63,29 @@ export class NotificationEntryResponse {
   @ApiProperty({ description: 'How many identical notifications arrived after the first.' }) duplicateCount: number;
 }
 
+export class ConsultationEntryResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ description: "The merchant's authState, echoed by Alipay+ in AUTHCODE_CREATED." }) authState: string;
+  @ApiProperty({ example: 'ALIPAY_CN' }) customerBelongsTo: string;
+  @ApiProperty({ enum: RESULT_STATUSES }) resultStatus: string;
+  @ApiProperty({ example: 'SUCCESS' }) resultCode: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class AuthCodeEntryResponse {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ nullable: true, type: String }) authState: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({
+    nullable: true,
+    enum: ['PENDING', 'EXCHANGING', 'EXCHANGED', 'FAILED'],
+    description: 'Its exchange for a token (Alipay+ applyToken); null: never asked.',
+  })
+  exchangeStatus: string | null;
+  @ApiProperty() exchangeAttempts: number;
+  @ApiProperty({ nullable: true, type: String }) exchangeResultCode: string | null;
+}
+
 export class MerchantRequestEntryResponse {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({ example: 'revoke' }) api: string;
@@ -106,8 +129,13 @@ export class EventEntryResponse {
 }
 
 export class TokenTimelineResponse {
+  @ApiProperty({ type: [ConsultationEntryResponse], description: 'The consult that started the binding, when it went through the gateway.' })
+  consultations: ConsultationEntryResponse[];
+  @ApiProperty({ nullable: true, type: AuthCodeEntryResponse, description: 'The auth code the token was exchanged from.' })
+  authCode: AuthCodeEntryResponse | null;
   @ApiProperty({ type: [NotificationEntryResponse] }) notifications: NotificationEntryResponse[];
-  @ApiProperty({ type: [MerchantRequestEntryResponse], description: "The merchant's revoke calls." }) merchantRequests: MerchantRequestEntryResponse[];
+  @ApiProperty({ type: [MerchantRequestEntryResponse], description: "The merchant's applyToken, refresh and revoke calls." })
+  merchantRequests: MerchantRequestEntryResponse[];
   @ApiProperty({ nullable: true, type: CancelTokenJobResponse, description: 'The cancelToken retry job, if a revoke started one.' })
   cancelTokenJob: CancelTokenJobResponse | null;
   @ApiProperty({ type: [EventEntryResponse] }) events: EventEntryResponse[];
@@ -122,6 +150,8 @@ export class TokenDetailResponse {
     return {
       token: TokenSummaryResponse.from(d.token),
       timeline: {
+        consultations: t.consultations.map((c) => ({ ...c, createdAt: c.createdAt.toISOString() })),
+        authCode: t.authCode && { ...t.authCode, createdAt: t.authCode.createdAt.toISOString() },
         notifications: t.notifications.map(notification),
         merchantRequests: t.merchantRequests.map(merchantRequest),
         cancelTokenJob: t.cancelTokenJob && cancelTokenJob(t.cancelTokenJob),

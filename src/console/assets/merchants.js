@@ -72,6 +72,7 @@
       ['Previous key (rotation)', m.previousPublicKeyFingerprint ? 'sha256 ' + m.previousPublicKeyFingerprint + ' (still accepted)' : 'none'],
       ['Consult policy', m.consultPolicy + (m.consultUrl ? ' via ' + m.consultUrl : '')],
       ['Rate limit', m.rateLimitPerSecond ? m.rateLimitPerSecond + ' requests/s' : 'default, ' + m.effectiveRateLimitPerSecond + ' requests/s'],
+      ['Automatic exchange', m.autoExchange ? 'on: AUTHCODE_CREATED codes are exchanged for tokens by the gateway' : 'off'],
       ['Created', ui.time(m.createdAt)],
     ];
     rows.forEach(function (r) {

@@ -104,6 +104,27 @@
 
   function timeline(t) {
     var items = [];
+    t.consultations.forEach(function (c) {
+      items.push(
+        entry(
+          c.createdAt,
+          'Merchant consult',
+          h('span', null, [c.customerBelongsTo + ', authState ' + c.authState + ', answered ', resultText(c.resultStatus, c.resultCode)]),
+        ),
+      );
+    });
+    if (t.authCode) {
+      var code = t.authCode;
+      var exchange = code.exchangeStatus
+        ? 'exchange ' +
+          code.exchangeStatus +
+          ' after ' +
+          code.exchangeAttempts +
+          ' attempt(s)' +
+          (code.exchangeResultCode ? ', ' + code.exchangeResultCode : '')
+        : 'not exchanged by the gateway';
+      items.push(entry(code.createdAt, 'Auth code', exchange));
+    }
     t.notifications.forEach(function (n) {
       var dup = n.duplicateCount > 0 ? h('span', null, [', ' + n.duplicateCount + ' duplicate(s), last at ', ui.time(n.lastReceivedAt)]) : null;
       items.push(entry(n.receivedAt, 'Notification from Alipay+', h('span', null, [n.type + ': ', ui.badge(n.outcome), dup])));

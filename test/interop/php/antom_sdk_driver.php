@@ -48,6 +48,23 @@ function run_call($client, $call)
     } elseif ($call['api'] === 'query') {
         $request = new \Request\auth\AlipayAuthQueryTokenRequest();
         $request->setAccessToken($call['accessToken']);
+    } elseif ($call['api'] === 'consult') {
+        $request = new \Request\auth\AlipayAuthConsultRequest();
+        $request->setCustomerBelongsTo($call['customerBelongsTo']);
+        $request->setAuthRedirectUrl($call['authRedirectUrl']);
+        $request->setScopes($call['scopes']);
+        $request->setAuthState($call['authState']);
+        $request->setTerminalType($call['terminalType']);
+    } elseif ($call['api'] === 'applyToken') {
+        $request = new \Request\auth\AlipayAuthApplyTokenRequest();
+        $request->setGrantType($call['grantType']);
+        $request->setCustomerBelongsTo($call['customerBelongsTo']);
+        if (!empty($call['authCode'])) {
+            $request->setAuthCode($call['authCode']);
+        }
+        if (!empty($call['refreshToken'])) {
+            $request->setRefreshToken($call['refreshToken']);
+        }
     } else {
         throw new InvalidArgumentException('unknown api ' . $call['api']);
     }
@@ -57,10 +74,13 @@ function run_call($client, $call)
         return ['api' => $call['api'], 'ok' => false, 'error' => get_class($e) . ': ' . $e->getMessage()];
     }
     $parsed = ['result' => result_of($response->result ?? null)];
-    foreach (['accessToken', 'accessTokenExpiryTime', 'refreshToken', 'refreshTokenExpiryTime', 'tokenStatusType'] as $field) {
-        if ($call['api'] === 'query') {
-            $parsed[$field] = $response->$field ?? null;
-        }
+    $fields = [
+        'query' => ['accessToken', 'accessTokenExpiryTime', 'refreshToken', 'refreshTokenExpiryTime', 'tokenStatusType'],
+        'consult' => ['authUrl', 'normalUrl'],
+        'applyToken' => ['accessToken', 'accessTokenExpiryTime', 'refreshToken', 'refreshTokenExpiryTime', 'userLoginId'],
+    ][$call['api']] ?? [];
+    foreach ($fields as $field) {
+        $parsed[$field] = $response->$field ?? null;
     }
     return ['api' => $call['api'], 'ok' => true, 'path' => $request->getPath(), 'response' => $parsed];
 }

@@ -10,7 +10,9 @@ request target, headers, body and the answer's verification stay the SDK's.
 Job:
   {"gatewayUrl": "http://127.0.0.1:PORT", "clientId": "...",
    "merchantPrivateKey": "<base64>", "gatewayPublicKey": "<base64 SPKI>",
-   "calls": [{"api": "revoke" | "query", "accessToken": "...", "merchantAccountId": "..."}],
+   "calls": [{"api": "revoke" | "query", "accessToken": "...", "merchantAccountId": "..."}
+             | {"api": "consult", "customerBelongsTo", "authRedirectUrl", "scopes": [...], "authState", "terminalType"}
+             | {"api": "applyToken", "grantType", "customerBelongsTo", "authCode" | "refreshToken"}],
    "notifications": [{"requestUri": "/cb", "clientId": "...", "requestTime": "...",
                       "signature": "...", "body": "..."}]}
 Answer:
@@ -27,9 +29,17 @@ sys.path.insert(0, os.environ["ANTOM_SDK_PYTHON_DIR"])
 
 import com.alipay.ams.api.net.default_http_rpc as default_http_rpc  # noqa: E402
 from com.alipay.ams.api.default_alipay_client import DefaultAlipayClient  # noqa: E402
+from com.alipay.ams.api.model.customer_belongs_to import CustomerBelongsTo  # noqa: E402
+from com.alipay.ams.api.model.grant_type import GrantType  # noqa: E402
+from com.alipay.ams.api.model.scope_type import ScopeType  # noqa: E402
+from com.alipay.ams.api.model.terminal_type import TerminalType  # noqa: E402
+from com.alipay.ams.api.request.auth.alipay_auth_apply_token_request import AlipayAuthApplyTokenRequest  # noqa: E402
+from com.alipay.ams.api.request.auth.alipay_auth_consult_request import AlipayAuthConsultRequest  # noqa: E402
 from com.alipay.ams.api.request.auth.alipay_auth_query_token_request import AlipayAuthQueryTokenRequest  # noqa: E402
 from com.alipay.ams.api.request.auth.alipay_auth_revoke_token_request import AlipayAuthRevokeTokenRequest  # noqa: E402
 from com.alipay.ams.api.request.notify.alipay_auth_notify import AlipayAuthNotify  # noqa: E402
+from com.alipay.ams.api.response.auth.alipay_auth_apply_token_response import AlipayAuthApplyTokenResponse  # noqa: E402
+from com.alipay.ams.api.response.auth.alipay_auth_consult_response import AlipayAuthConsultResponse  # noqa: E402
 from com.alipay.ams.api.response.auth.alipay_auth_query_token_response import AlipayAuthQueryTokenResponse  # noqa: E402
 from com.alipay.ams.api.response.auth.alipay_auth_revoke_token_response import AlipayAuthRevokeTokenResponse  # noqa: E402
 from com.alipay.ams.api.tools.webhook_tool import check_signature  # noqa: E402
@@ -54,6 +64,16 @@ def result_of(response):
     }
 
 
+def token_fields(r):
+    """The token fields the query and applyToken responses share, as the SDK parsed them."""
+    return {
+        "accessToken": r.access_token,
+        "accessTokenExpiryTime": r.access_token_expiry_time,
+        "refreshToken": r.refresh_token,
+        "refreshTokenExpiryTime": r.refresh_token_expiry_time,
+    }
+
+
 def request_for(call):
     if call["api"] == "revoke":
         request = AlipayAuthRevokeTokenRequest()
@@ -67,16 +87,37 @@ def request_for(call):
 
         def parse(body):
             r = AlipayAuthQueryTokenResponse(body)
-            return {
-                "result": result_of(r),
-                "accessToken": r.access_token,
-                "accessTokenExpiryTime": r.access_token_expiry_time,
-                "refreshToken": r.refresh_token,
-                "refreshTokenExpiryTime": r.refresh_token_expiry_time,
-                "tokenStatusType": r.token_status_type,
-            }
+            return {"result": result_of(r), **token_fields(r), "tokenStatusType": r.token_status_type}
 
         return request, parse
+    if call["api"] == "consult":
+        # The SDK's own enums, as a merchant writes them; it sends their names.
+        request = AlipayAuthConsultRequest()
+        request.customer_belongs_to = CustomerBelongsTo[call["customerBelongsTo"]]
+        request.auth_redirect_url = call["authRedirectUrl"]
+        request.scopes = [ScopeType[s] for s in call["scopes"]]
+        request.auth_state = call["authState"]
+        request.terminal_type = TerminalType[call["terminalType"]]
+
+        def parse_consult(body):
+            r = AlipayAuthConsultResponse(body)
+            return {"result": result_of(r), "authUrl": r.auth_url, "normalUrl": r.normal_url}
+
+        return request, parse_consult
+    if call["api"] == "applyToken":
+        request = AlipayAuthApplyTokenRequest()
+        request.grant_type = GrantType[call["grantType"]]
+        request.customer_belongs_to = CustomerBelongsTo[call["customerBelongsTo"]]
+        if call.get("authCode"):
+            request.auth_code = call["authCode"]
+        if call.get("refreshToken"):
+            request.refresh_token = call["refreshToken"]
+
+        def parse_apply(body):
+            r = AlipayAuthApplyTokenResponse(body)
+            return {"result": result_of(r), **token_fields(r), "userLoginId": r.user_login_id}
+
+        return request, parse_apply
     raise ValueError("unknown api " + call["api"])
 
 
