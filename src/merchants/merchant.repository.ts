@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
+import { runSql } from '../database/raw-rows';
 import { DataSource, type EntityManager } from 'typeorm';
 import { DomainError, ErrorCode } from '../common/errors/domain-error';
 import type { PageRequest } from '../common/keyset-page';
@@ -29,9 +30,11 @@ export class MerchantRepository {
     return m?.id ?? null;
   }
 
+  /** Hand-written: it runs inside the authNotify transaction of every AUTHCODE_CREATED (see README, "Hand-written SQL"). */
   async findAutoExchange(em: EntityManager, id: string): Promise<boolean | null> {
-    const m = await em.findOne(MerchantEntity, { where: { id }, select: { id: true, autoExchange: true } });
-    return m ? m.autoExchange === 1 : null;
+    const { records } = await runSql(em, 'SELECT auto_exchange FROM merchants WHERE id = ?', [id]);
+    const row = records[0] as { auto_exchange: number | string } | undefined;
+    return row ? Number(row.auto_exchange) === 1 : null;
   }
 
   /** Merchants already holding either unique id, to name the one that collides. */
