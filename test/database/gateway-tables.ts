@@ -16,4 +16,5 @@ export const GATEWAY_TABLES = [
   'console_sessions',
   'auth_throttles',
   'audit_events',
+  'consultations',
 ];
