@@ -12,7 +12,7 @@ import {
   CancelTokenRequest,
   isUpstreamFailure,
   toAcqpOutcome,
-  toCancelTokenOutcome,
+  cancelTokenOutcomeOf,
   toCancelTokenWireRequest,
 } from './cancel-token.transformers';
 import { APPLY_TOKEN_PATH, ApplyTokenRequest, PREPARE_PATH, PrepareRequest, toApplyTokenWireRequest, toPrepareWireRequest } from './authorization.transformers';
@@ -77,26 +77,24 @@ export class AlipayPlusClient {
   }
 
   async cancelToken(req: CancelTokenRequest): Promise<CancelTokenResult> {
-    const { exchange, durationMs } = await this.post(CANCEL_TOKEN_PATH, toCancelTokenWireRequest(req));
-    return { outcome: toCancelTokenOutcome(exchange), durationMs };
+    const { outcome, durationMs } = await this.post(CANCEL_TOKEN_PATH, toCancelTokenWireRequest(req));
+    return { outcome: cancelTokenOutcomeOf(outcome), durationMs };
   }
 
   /** Alipay+ `prepare`: the wallet's authorization URL for a binding about to start. */
   async prepare(req: PrepareRequest): Promise<AcqpResult> {
-    const { exchange, durationMs } = await this.post(PREPARE_PATH, toPrepareWireRequest(req));
-    return { outcome: toAcqpOutcome(exchange), durationMs };
+    return this.post(PREPARE_PATH, toPrepareWireRequest(req));
   }
 
   /** Alipay+ `applyToken`: an auth code (or a refresh token) exchanged for an access token. */
   async applyToken(req: ApplyTokenRequest): Promise<AcqpResult> {
-    const { exchange, durationMs } = await this.post(APPLY_TOKEN_PATH, toApplyTokenWireRequest(req));
-    return { outcome: toAcqpOutcome(exchange), durationMs };
+    return this.post(APPLY_TOKEN_PATH, toApplyTokenWireRequest(req));
   }
 
-  /** One signed POST, through the breaker, timed. Never throws. */
-  private async post(path: string, wire: object): Promise<{ exchange: CancelTokenExchange; durationMs: number }> {
+  /** One signed POST, through the breaker, timed, its answer read once as S/F/U. Never throws. */
+  private async post(path: string, wire: object): Promise<AcqpResult> {
     const { breaker } = this.options;
-    if (breaker && !breaker.tryAcquire()) return { exchange: { kind: 'circuit-open' }, durationMs: 0 };
+    if (breaker && !breaker.tryAcquire()) return { outcome: toAcqpOutcome({ kind: 'circuit-open' }), durationMs: 0 };
     const started = performance.now();
     let exchange: CancelTokenExchange;
     try {
@@ -105,11 +103,12 @@ export class AlipayPlusClient {
       // Only a bug or a bad base URL gets here; the promise must still settle as U so the caller retries.
       exchange = { kind: 'connection' };
     }
+    const outcome = toAcqpOutcome(exchange);
     if (breaker) {
-      if (isUpstreamFailure(toAcqpOutcome(exchange))) breaker.recordFailure();
+      if (isUpstreamFailure(outcome)) breaker.recordFailure();
       else breaker.recordSuccess();
     }
-    return { exchange, durationMs: Math.round(performance.now() - started) };
+    return { outcome, durationMs: Math.round(performance.now() - started) };
   }
 
   /** Closes the kept-alive sockets; in-flight calls settle as UNKNOWN CONNECTION. */

@@ -178,7 +178,11 @@ export function toAcqpOutcome(exchange: CancelTokenExchange): AcqpOutcome {
 
 /** cancelToken's reading of an attempt: S canceled, F refused (INVALID_TOKEN: already gone there), U retry. */
 export function toCancelTokenOutcome(exchange: CancelTokenExchange): CancelTokenOutcome {
-  const outcome = toAcqpOutcome(exchange);
+  return cancelTokenOutcomeOf(toAcqpOutcome(exchange));
+}
+
+/** cancelToken's reading of an answer already read as S/F/U. */
+export function cancelTokenOutcomeOf(outcome: AcqpOutcome): CancelTokenOutcome {
   switch (outcome.kind) {
     case 'S':
       return { kind: 'CANCELED', resultCode: outcome.resultCode };
